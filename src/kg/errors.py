@@ -1,0 +1,41 @@
+"""One exception hierarchy: every error a user can cause, with its exit code
+(CLI) and HTTP status (web). Messages are one line naming the file and line,
+or the parameter, and what was expected."""
+from __future__ import annotations
+
+
+class KgError(Exception):
+    """Base: a problem the user can fix. Exit code 2, HTTP 400."""
+
+    exit_code = 2
+    status = 400
+
+
+class InputError(KgError):
+    """A source file of the build is unreadable or malformed."""
+
+    def __init__(self, path, line: int, col: int, message: str):
+        self.path, self.line, self.col = str(path), line, col
+        super().__init__(f"{self.path}:{line}:{col}: {message}")
+
+
+class ValidationFailed(KgError):
+    """The data does not conform to the shapes (pySHACL's exit 1 is ours 2)."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        super().__init__("\n".join(lines))
+
+
+class QueryError(KgError):
+    """A query is malformed, unknown or has bad parameters."""
+
+
+class NotFound(KgError):
+    status = 404
+
+
+class StoreError(KgError):
+    """A store is unknown, unreachable or failed."""
+
+    status = 502

@@ -1,0 +1,67 @@
+"""Reason layer: OWL 2 RL closure plus the domain rules, to a fixpoint.
+
+The result holds only what is new (not asserted) and not noise
+(``kg.noise``), and for every inferred triple the rule and premises that
+produced it, which ``kg.explain`` turns into a derivation tree.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .noise import is_noise
+from .owlrl_engine import Engine, unsupported_constructs
+from .rules import Rule
+
+
+@dataclass
+class Inference:
+    inferred: set = field(default_factory=set)
+    why: dict = field(default_factory=dict)  # triple -> (rule name, premises)
+    rounds: int = 0
+    engine: str = "kg"
+
+
+def reason(asserted: set, rules: list[Rule], progress=None) -> Inference:
+    """Closure of ``asserted`` under OWL 2 RL and ``rules``."""
+    if unsupported_constructs(asserted):
+        return _reason_with_owlrl(asserted, rules, progress)
+    engine = Engine()
+    engine.assert_triples(asserted)
+    rounds = 0
+    while True:
+        rounds += 1
+        engine.run()
+        added = 0
+        for rule in rules:
+            for conclusion, premises in rule.matches(engine.store.triples):
+                added += engine.derive(conclusion, f"rules/{rule.path.name}", premises)
+        if progress:
+            progress(f"round {rounds}: {len(engine.why)} derived")
+        if not added:
+            break
+    inferred = {t for t in engine.why if t not in asserted and not is_noise(t)}
+    return Inference(inferred, engine.why, rounds)
+
+
+def _reason_with_owlrl(asserted: set, rules: list[Rule], progress=None) -> Inference:
+    """Fallback for ontologies using constructs our engine lacks: plain owlrl."""
+    import owlrl
+    from rdflib import Graph
+
+    graph = Graph()
+    for t in asserted:
+        graph.add(t)
+    rounds = 0
+    while True:
+        rounds += 1
+        owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
+        added = 0
+        for rule in rules:
+            for conclusion, _premises in rule.matches(set(graph)):
+                if conclusion not in graph:
+                    graph.add(conclusion)
+                    added += 1
+        if not added:
+            break
+    inferred = {t for t in graph if t not in asserted and not is_noise(t)}
+    return Inference(inferred, {}, rounds, engine="owlrl")
