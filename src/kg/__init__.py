@@ -1,0 +1,2 @@
+"""Practitioner Evidence Graph: build, reason over, query and serve the evidence."""
+__version__ = "0.1.0"

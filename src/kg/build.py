@@ -1,0 +1,127 @@
+"""Build layer: load → validate → reason → artefact.
+
+Writes ``build/kg.nq`` (every named graph plus ``graph/inferred``),
+``build/derivations.jsonl`` (why each inferred triple holds, for explain) and
+``build/manifest.json`` (sha256 of every input, triple counts per graph, time
+per stage). Does nothing when no input changed; on failure the previous
+artefact is untouched: everything is written to temporary files first and
+renamed into place only after every stage passed.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Dataset
+
+from . import __version__
+from .errors import ValidationFailed
+from .load import INFERRED, input_files, load_dataset
+from .paths import build_dir, project_dir
+from .reason import reason
+from .rules import load_rules, rule_files
+from .terms import nt
+from .validate import validate
+
+ARTEFACT, MANIFEST, DERIVATIONS = "kg.nq", "manifest.json", "derivations.jsonl"
+
+
+@dataclass
+class BuildResult:
+    manifest: dict
+    rebuilt: bool
+
+
+def input_hashes() -> dict[str, str]:
+    root = project_dir()
+    paths = [f.path for f in input_files()] + rule_files()
+    paths += sorted((root / "shapes").glob("*.ttl")) + sorted((root / "sources").glob("*.txt"))
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+
+
+def read_manifest(out: Path | None = None) -> dict | None:
+    path = (out or build_dir()) / MANIFEST
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def is_current(out: Path | None = None) -> bool:
+    out = out or build_dir()
+    manifest = read_manifest(out)
+    return bool(manifest) and manifest.get("inputs") == input_hashes() and (out / ARTEFACT).exists() \
+        and manifest.get("version") == __version__
+
+
+def build(force: bool = False, progress=lambda msg: None, out: Path | None = None) -> BuildResult:
+    out = out or build_dir()
+    if not force and is_current(out):
+        progress("nothing changed; artefact is current")
+        return BuildResult(read_manifest(out), False)
+    timings = {}
+    clock = time.perf_counter()
+
+    def stage(name):
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = round(now - clock, 3)
+        clock = now
+
+    hashes = input_hashes()
+    progress("load: parsing ontology and data")
+    dataset, by_graph = load_dataset()
+    rules = load_rules()
+    stage("load")
+    progress("validate: SHACL shapes and excerpt offsets")
+    problems = validate(dataset, by_graph)
+    if problems:
+        raise ValidationFailed(problems)
+    stage("validate")
+    progress("reason: OWL 2 RL closure and domain rules")
+    asserted = {(s, p, o) for s, p, o, _g in dataset.quads()}
+    inference = reason(asserted, rules, progress=lambda m: progress(f"reason: {m}"))
+    inferred_graph = dataset.graph(INFERRED)
+    for t in inference.inferred:
+        inferred_graph.add(t)
+    stage("reason")
+    progress("write: artefact and manifest")
+    counts = {str(g.identifier): len(g) for g in dataset.graphs() if len(g)}
+    manifest = {
+        "version": __version__,
+        "inputs": hashes,
+        "graphs": counts,
+        "asserted_triples": len(asserted),
+        "inferred_triples": len(inference.inferred),
+        "reasoner": inference.engine,
+        "reasoning_rounds": inference.rounds,
+        "timings": timings,
+    }
+    _write_atomically(out, dataset, inference, manifest, stage)
+    return BuildResult(manifest, True)
+
+
+def _write_atomically(out: Path, dataset: Dataset, inference, manifest: dict, stage) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = {name: out / f".{name}.tmp" for name in (ARTEFACT, DERIVATIONS, MANIFEST)}
+    dataset.serialize(destination=str(tmp[ARTEFACT]), format="nquads", encoding="utf-8")
+    with open(tmp[DERIVATIONS], "w", encoding="utf-8") as handle:
+        for t in sorted(inference.inferred, key=nt):
+            rule, premises = inference.why.get(t, ("owlrl", ()))
+            handle.write(json.dumps({"t": nt(t), "rule": rule, "premises": [nt(p) for p in premises]}) + "\n")
+    stage("write")
+    manifest["timings"] = dict(manifest["timings"])
+    tmp[MANIFEST].write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
+    # the manifest goes last: a reader that sees it new sees everything new
+    for name in (ARTEFACT, DERIVATIONS, MANIFEST):
+        os.replace(tmp[name], out / name)
+
+
+def load_artefact(out: Path | None = None) -> Dataset:
+    dataset = Dataset()
+    dataset.parse(str((out or build_dir()) / ARTEFACT), format="nquads")
+    return dataset

@@ -1,0 +1,209 @@
+"""The ``kg`` command: build, validate, stats, query, explain, export, serve,
+publish. Errors are one line on stderr and exit code 2."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+
+from .errors import KgError, ValidationFailed
+
+
+def _progress(message: str) -> None:
+    if sys.stderr.isatty():
+        print(f"\r\033[K… {message}", end="", file=sys.stderr, flush=True)
+    else:
+        print(f"… {message}", file=sys.stderr, flush=True)
+
+
+def _done() -> None:
+    if sys.stderr.isatty():
+        print("\r\033[K", end="", file=sys.stderr, flush=True)
+
+
+def cmd_build(args) -> int:
+    from .build import build
+    result = build(force=args.force, progress=_progress)
+    _done()
+    m = result.manifest
+    if result.rebuilt:
+        print(f"built build/kg.nq: {m['asserted_triples']} asserted, {m['inferred_triples']} inferred triples")
+        print("timings (s): " + ", ".join(f"{k} {v}" for k, v in m["timings"].items()))
+    else:
+        print("up to date: no input changed")
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from .load import load_dataset
+    from .validate import validate
+    dataset, by_graph = load_dataset()
+    problems = validate(dataset, by_graph)
+    if problems:
+        raise ValidationFailed(problems)
+    print(f"conforms: {len(by_graph)} files, {len(dataset)} triples")
+    return 0
+
+
+def _ensure_built():
+    from .build import build
+    build(progress=_progress)
+    _done()
+
+
+def _store(args):
+    from .stores import open_store
+    if not args.store.startswith(("http://", "https://")):
+        _ensure_built()
+    return open_store(args.store)
+
+
+def cmd_stats(args) -> int:
+    from .stats import by_source, overview
+    store = _store(args)
+    report = by_source(store) if args.by_source else overview(store)
+    print(json.dumps(report, indent=2) if args.format == "json" else report_text(report))
+    return 0
+
+
+def report_text(report: dict) -> str:
+    lines = []
+    for section, rows in report.items():
+        lines.append(f"{section}:")
+        if isinstance(rows, dict):
+            width = max((len(str(k)) for k in rows), default=0)
+            lines += [f"  {str(k).ljust(width)}  {v}" for k, v in rows.items()]
+        else:
+            lines.append(f"  {rows}")
+    return "\n".join(lines)
+
+
+def cmd_query(args) -> int:
+    from .queries import bind_params, check_syntax, format_result, named_queries, resolve
+    if args.list:
+        for name, q in named_queries().items():
+            params = f" [{', '.join(q.params)}]" if q.params else ""
+            print(f"{name}{params}\n    {q.question}")
+        return 0
+    if not args.query:
+        raise KgError("query: give a query name, a .rq file or SPARQL text (or --list)")
+    text, declared = resolve(args.query)
+    check_syntax(text)
+    bindings = bind_params(args.param or [], declared)
+    result = _store(args).query(text, bindings)
+    fmt = args.format or ("ttl" if result.kind == "CONSTRUCT" else "table")
+    sys.stdout.write(format_result(result, fmt).rstrip("\n") + "\n")
+    return 0
+
+
+def cmd_explain(args) -> int:
+    from .build import load_artefact
+    from .explain import Explainer, load_derivations, render_text
+    from .terms import parse_term
+    _ensure_built()
+    triple = (parse_term(args.s, "S"), parse_term(args.p, "P"), parse_term(args.o, "O"))
+    tree = Explainer(load_artefact(), load_derivations()).explain(triple)
+    print(json.dumps(tree, indent=2, ensure_ascii=False) if args.format == "json" else render_text(tree))
+    return 0
+
+
+def cmd_export(args) -> int:
+    from .build import load_artefact
+    _ensure_built()
+    dataset = load_artefact()
+    fmt = {"ttl": "turtle", "trig": "trig", "nq": "nquads", "jsonld": "json-ld"}[args.format]
+    if fmt == "turtle":
+        from rdflib import Graph
+        graph = Graph()
+        for s, p, o, _g in dataset.quads():
+            graph.add((s, p, o))
+        data = graph.serialize(format="turtle")
+    else:
+        data = dataset.serialize(format=fmt)
+    if args.output:
+        from pathlib import Path
+        tmp = Path(args.output + ".tmp")
+        tmp.write_text(data, encoding="utf-8")
+        tmp.replace(args.output)
+        print(f"wrote {args.output}")
+    else:
+        sys.stdout.write(data)
+    return 0
+
+
+def cmd_publish(args) -> int:
+    from .publish import publish
+    _ensure_built()
+    for graph, count in publish(args.url):
+        print(f"loaded {count} triples into <{graph}>")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from .serve import serve
+    if not args.store.startswith(("http://", "https://")):
+        _ensure_built()
+    return serve(args.store, args.host, args.port)
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="kg", description="Practitioner Evidence Graph")
+    sub = main.add_subparsers(dest="command", required=True)
+
+    def add(name, func, help_text, store=False):
+        p = sub.add_parser(name, help=help_text)
+        p.set_defaults(func=func)
+        if store:
+            p.add_argument("--store", default="rdflib", help="rdflib (default), oxigraph, or a SPARQL endpoint URL")
+        return p
+
+    p = add("build", cmd_build, "build the artefact build/kg.nq (only if an input changed)")
+    p.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    add("validate", cmd_validate, "check the data against the shapes and the sources")
+    p = add("stats", cmd_stats, "triples per graph, works, claims, excerpts, inferred by predicate", store=True)
+    p.add_argument("--by-source", action="store_true", help="works, claims, excerpts, measurements per source")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p = add("query", cmd_query, "run a named query, a .rq file or SPARQL text", store=True)
+    p.add_argument("query", nargs="?", help="name (see --list), file.rq, or SPARQL text")
+    p.add_argument("--format", help="table|csv|tsv|json|xml (SELECT), ttl|nt|jsonld (CONSTRUCT)")
+    p.add_argument("--param", action="append", help="NAME=VALUE (IRI, prefixed name or literal)")
+    p.add_argument("--list", action="store_true", help="list the named queries")
+    p = add("explain", cmd_explain, "why an inferred triple holds, down to asserted triples")
+    p.add_argument("s"), p.add_argument("p"), p.add_argument("o")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p = add("export", cmd_export, "write the dataset as ttl, trig, nq or jsonld")
+    p.add_argument("--format", choices=["ttl", "trig", "nq", "jsonld"], default="trig")
+    p.add_argument("--output", "-o")
+    p = add("publish", cmd_publish, "load every named graph into a SPARQL Graph Store Protocol endpoint")
+    p.add_argument("url", help="the store's graph store endpoint, e.g. http://localhost:7878/store")
+    p = add("serve", cmd_serve, "build if needed and serve the explorer and SPARQL endpoint", store=True)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    return main
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ValidationFailed as err:
+        _done()
+        for line in err.lines:
+            print(line, file=sys.stderr)
+        print(f"kg: {len(err.lines)} problem(s); nothing was built", file=sys.stderr)
+        return err.exit_code
+    except KgError as err:
+        _done()
+        print(f"kg: {err}", file=sys.stderr)
+        return err.exit_code
+    except FileNotFoundError as err:
+        _done()
+        print(f"kg: {err.filename}: file not found", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,28 @@
+"""The default store: the built artefact in memory with rdflib."""
+from __future__ import annotations
+
+from rdflib import Dataset, Variable
+
+from ..build import load_artefact
+from ..errors import QueryError
+from .base import Result, Store, from_rdflib_result
+
+
+class RdflibStore(Store):
+    name = "rdflib"
+
+    def __init__(self, dataset: Dataset):
+        dataset.default_union = True
+        self.dataset = dataset
+
+    @classmethod
+    def from_build(cls, out=None) -> "RdflibStore":
+        return cls(load_artefact(out))
+
+    def query(self, text: str, bindings: dict | None = None) -> Result:
+        init = {Variable(k): v for k, v in (bindings or {}).items()}
+        try:
+            result = self.dataset.query(text, initBindings=init)
+            return from_rdflib_result(result)
+        except Exception as err:
+            raise QueryError(f"query failed: {err}".splitlines()[0]) from None
