@@ -34,6 +34,7 @@ def load_derivations(out: Path | None = None) -> dict:
 
 class Explainer:
     def __init__(self, dataset, why: dict):
+        dataset.default_union = True  # leaves look up excerpts across graphs
         self.dataset, self.why = dataset, why
 
     def explain(self, triple) -> dict:
