@@ -8,6 +8,7 @@ import sys
 from collections import Counter
 
 from .errors import KgError, ValidationFailed
+from .paths import build_dir
 
 
 def _progress(message: str) -> None:
@@ -28,7 +29,7 @@ def cmd_build(args) -> int:
     _done()
     m = result.manifest
     if result.rebuilt:
-        print(f"built build/kg.nq: {m['asserted_triples']} asserted, {m['inferred_triples']} inferred triples")
+        print(f"built {build_dir() / 'kg.nq'}: {m['asserted_triples']} asserted, {m['inferred_triples']} inferred triples")
         print("timings (s): " + ", ".join(f"{k} {v}" for k, v in m["timings"].items()))
     else:
         print("up to date: no input changed")
