@@ -1,0 +1,97 @@
+"""The build: errors name file and line, exit 2, and leave build/ untouched;
+an unchanged build does no work."""
+import os
+import subprocess
+import sys
+
+import pytest
+
+from kg.cli import main
+
+
+def _kg(*args):
+    return subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True,
+                          env=os.environ.copy())
+
+
+def _snapshot(folder):
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+
+
+def test_second_build_with_unchanged_inputs_does_no_work(project_copy, capsys):
+    assert main(["build"]) == 0
+    before = _snapshot(project_copy / "build")
+    capsys.readouterr()
+    assert main(["build"]) == 0
+    assert "up to date" in capsys.readouterr().out
+    assert _snapshot(project_copy / "build") == before
+
+
+def test_broken_turtle_names_file_and_line_exits_2_and_keeps_the_artefact(project_copy):
+    assert _kg("build").returncode == 0
+    before = _snapshot(project_copy / "build")
+    with open(project_copy / "data" / "broken.ttl", "w", encoding="utf-8") as handle:
+        handle.write('@prefix ex: <http://example.org/> .\n\nex:a ex:b "unterminated .\n')
+    result = _kg("build")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith("kg: data/broken.ttl:3:"), result.stderr
+    assert "Traceback" not in result.stderr
+    assert _snapshot(project_copy / "build") == before
+
+
+def test_undeclared_prefix_is_reported_with_its_line(project_copy):
+    (project_copy / "data" / "prefix.ttl").write_text("\n\nfoo:a foo:b foo:c .\n", encoding="utf-8")
+    result = _kg("validate")
+    assert result.returncode == 2
+    assert "data/prefix.ttl:3:" in result.stderr and "foo" in result.stderr
+
+
+def test_non_utf8_file_is_reported(project_copy):
+    (project_copy / "data" / "latin1.ttl").write_bytes(b'# ok\n<http://e/a> <http://e/b> "caf\xe9" .\n')
+    result = _kg("build")
+    assert result.returncode == 2
+    assert "data/latin1.ttl:2:" in result.stderr and "UTF-8" in result.stderr
+
+
+def test_non_conforming_data_is_rejected_with_its_file_named(project_copy):
+    assert _kg("build").returncode == 0
+    before = _snapshot(project_copy / "build")
+    (project_copy / "data" / "bad-claim.ttl").write_text(
+        "@prefix pe: <https://w3id.org/practitioner-evidence/ontology#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "<https://w3id.org/practitioner-evidence/id/claim/unfounded> a pe:Claim ;\n"
+        '    rdfs:label "A claim with no work and no excerpt" .\n', encoding="utf-8")
+    result = _kg("build")
+    assert result.returncode == 2
+    assert "data/bad-claim.ttl: <https://w3id.org/practitioner-evidence/id/claim/unfounded>" in result.stderr
+    assert "pe:evidence" in result.stderr
+    assert _snapshot(project_copy / "build") == before
+
+
+def test_an_excerpt_that_misquotes_its_source_is_rejected(project_copy):
+    path = project_copy / "data" / "sources.ttl"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('pe:start 380 ; pe:end 436', 'pe:start 381 ; pe:end 437'), encoding="utf-8")
+    result = _kg("validate")
+    assert result.returncode == 2
+    assert "data/sources.ttl:" in result.stderr and "differs from pe:exact" in result.stderr
+
+
+def test_manifest_records_inputs_counts_and_timings(project_copy):
+    import json
+    assert _kg("build").returncode == 0
+    manifest = json.loads((project_copy / "build" / "manifest.json").read_text())
+    assert "data/matrix-b5.ttl" in manifest["inputs"] and "sources/000_c403c629176c5146.txt" in manifest["inputs"]
+    assert manifest["graphs"]["https://w3id.org/practitioner-evidence/graph/inferred"] > 1000
+    assert set(manifest["timings"]) >= {"load", "validate", "reason", "write"}
+
+
+@pytest.mark.parametrize("args", [["query", "no-such-query"], ["query", "SELECT ?x WHERE { ?x ?y }"],
+                                  ["query", "--store", "nosuch", "stats-graphs"],
+                                  ["explain", "claim:nothing", "pe:bearsOn", "prop:nothing"]])
+def test_cli_errors_are_one_line_and_exit_2(built, args):
+    result = _kg(*args)
+    assert result.returncode == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("kg:")]
+    assert len(errors) == 1 and "Traceback" not in result.stderr, result.stderr
