@@ -1,0 +1,154 @@
+"""What every blueprint shares: the store and named queries, the MIME-type
+table, links from IRIs to local pages, security headers and error handling."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from urllib.parse import urlencode
+
+from flask import Flask, Response, current_app, request
+from rdflib import URIRef
+from werkzeug.exceptions import HTTPException, NotAcceptable
+
+from kg.errors import KgError
+from kg.paths import build_dir
+from kg.queries import named_queries
+from kg.stores import open_store
+from kg.stores.base import values_clause
+
+ID = "https://w3id.org/practitioner-evidence/id/"
+PE = "https://w3id.org/practitioner-evidence/ontology#"
+KINDS = ("source", "work", "claim", "proposition", "excerpt", "measurement", "setting",
+         "factor", "outcome", "design", "concept", "scheme")
+SLUG = r"^[a-z0-9][a-z0-9._-]*$"
+
+# One MIME-type table for every RDF document the site serves: suffix -> (type, rdflib format).
+RDF_TYPES = {
+    "ttl": ("text/turtle", "turtle"),
+    "jsonld": ("application/ld+json", "json-ld"),
+    "rdf": ("application/rdf+xml", "xml"),
+    "nt": ("application/n-triples", "nt"),
+}
+RDF_BY_MIME = {mime: (suffix, fmt) for suffix, (mime, fmt) in RDF_TYPES.items()}
+
+log = logging.getLogger("webapp")
+
+
+class KgContext:
+    """The store, opened once per app, and the named queries it runs."""
+
+    def __init__(self, store_name: str, out: str | None):
+        self.out = Path(out) if out else build_dir()
+        self.store_name = store_name
+        self.store = open_store(store_name, self.out) if not store_name.startswith("http") else open_store(store_name)
+        self.queries = {n: q for n, q in named_queries().items()}
+        self._cache: dict = {}
+        self._dataset = None
+
+    def run(self, name: str, **bindings):
+        """Run a named query with bound parameters (parsed rdflib terms)."""
+        text = self.queries[name].text
+        if bindings:
+            return self.store.query(text, bindings)
+        if name not in self._cache:  # the graph does not change while serving
+            self._cache[name] = self.store.query(text)
+        return self._cache[name]
+
+    def dataset(self):
+        """The whole dataset in rdflib (for explain and dumps)."""
+        if self._dataset is None:
+            store_dataset = getattr(self.store, "dataset", None)
+            if store_dataset is not None:
+                self._dataset = store_dataset
+            else:
+                from kg.build import load_artefact
+                self._dataset = load_artefact(self.out)
+        return self._dataset
+
+    def memo(self, key, make):
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+
+def kg() -> KgContext:
+    return current_app.extensions["kg"]
+
+
+def run(name: str, **bindings):
+    return kg().run(name, **bindings)
+
+
+def sparql_link(name: str, **bindings) -> str:
+    """/sparql with the named query's text, parameters as a VALUES block of parsed terms."""
+    text = kg().queries[name].text + values_clause(bindings)
+    return "/sparql?" + urlencode({"query": text})
+
+
+def local_url(term) -> str | None:
+    """The local page of an IRI under the id/ base (None for others)."""
+    iri = str(term)
+    if isinstance(term, URIRef) and iri.startswith(ID):
+        return "/id/" + iri[len(ID):]
+    return None
+
+
+def iri(kind: str, slug: str) -> URIRef:
+    return URIRef(f"{ID}{kind}/{slug}")
+
+
+def short(term) -> str:
+    from kg.terms import short as kg_short
+    return kg_short(term)
+
+
+def pick_rdf_type(suffix: str | None, offers_html: bool = False) -> str:
+    """The MIME type to answer with, from a suffix or the Accept header; 406 if none fits."""
+    if suffix:
+        return RDF_TYPES[suffix][0]
+    offers = (["text/html"] if offers_html else []) + [m for m, _ in RDF_TYPES.values()]
+    if not request.headers.get("Accept"):
+        return offers[0]
+    best = request.accept_mimetypes.best_match(offers)
+    if best is None:
+        raise NotAcceptable()
+    return best
+
+
+def rdf_response(graph, mime: str) -> Response:
+    _suffix, fmt = RDF_BY_MIME[mime]
+    from kg.terms import PREFIXES
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True)
+    body = graph.serialize(format=fmt)
+    response = Response(body, mimetype=mime)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def text_error(message: str, status: int) -> Response:
+    return Response(message.rstrip("\n") + "\n", status=status, mimetype="text/plain")
+
+
+def install_handlers(app: Flask) -> None:
+    @app.errorhandler(KgError)
+    def kg_error(err):
+        return text_error(str(err).splitlines()[0] if str(err) else type(err).__name__, err.status)
+
+    @app.errorhandler(HTTPException)
+    def http_error(err):
+        return text_error(f"{err.code} {err.name}: {err.description}", err.code)
+
+    @app.errorhandler(Exception)
+    def server_error(err):
+        log.exception("unhandled error")
+        return text_error("500 Internal Server Error: the server could not answer this request", 500)
+
+    @app.after_request
+    def security_headers(response):
+        response.headers["Content-Security-Policy"] = "default-src 'self'"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    app.jinja_env.globals.update(local_url=local_url, short=short, sparql_link=sparql_link)
+    app.jinja_env.filters["local"] = lambda term: local_url(term) or str(term)

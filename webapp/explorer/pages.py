@@ -1,0 +1,121 @@
+"""One page per resource: claim, source, work, proposition, and the concepts
+(setting, factor, outcome). Slugs are checked here before any query."""
+from __future__ import annotations
+
+import re
+
+from flask import abort, render_template
+
+from kg.errors import NotFound
+from kg.sources import SOURCE_SLUGS, source_file_for_iri
+
+from ..common import ID, PE, SLUG, iri, run, sparql_link
+from . import bp
+from .text import in_context, marked_source
+
+
+def checked(kind: str, slug: str):
+    if not re.match(SLUG, slug):
+        abort(404)
+    subject = iri(kind, slug)
+    label = run("web-label", r=subject).rows
+    if not label or not label[0]:
+        raise NotFound(f"no such {kind}: {subject}")
+    return subject, label[0]
+
+
+def excerpts(subject) -> list[dict]:
+    """The excerpts grounding a resource, each with its context and a link into its source."""
+    out = []
+    for row in run("web-evidence", r=subject).rows:
+        start, end = int(row["start"]), int(row["end"])
+        slug = str(row["source"]).rsplit("/", 1)[-1]
+        out.append({"excerpt": row["excerpt"], "exact": row["exact"], "start": start, "end": end,
+                    "source": row["source"], "href": f"/source/{slug}#char={start},{end}",
+                    "context": in_context(str(row["file"]), start, end)})
+    return out
+
+
+def crumbs(kind: str, label, listing=None):
+    return [("Home", "/"), (kind.capitalize() + "s", listing), (str(label)[:60], None)]
+
+
+@bp.route("/claim/<slug>")
+def claim(slug: str):
+    subject, label = checked("claim", slug)
+    return render_template(
+        "explorer/claim.html", subject=subject, label=label.get("label"), slug=slug,
+        info=run("web-claim", claim=subject).rows, relations=run("web-claim-relations", claim=subject).rows,
+        concepts=run("web-claim-concepts", claim=subject).rows, excerpts=excerpts(subject), PE=PE,
+        queries={n: sparql_link(n, claim=subject) for n in ("web-claim", "web-claim-relations", "web-claim-concepts")}
+        | {"web-evidence": sparql_link("web-evidence", r=subject)},
+        breadcrumbs=crumbs("claim", label.get("label"), "/claims"))
+
+
+@bp.route("/sources")
+def sources():
+    listing = [(slug, run("web-label", r=iri("source", slug)).rows) for slug, _p in SOURCE_SLUGS.values()]
+    return render_template("explorer/sources.html", listing=listing,
+                           breadcrumbs=[("Home", "/"), ("Sources", None)])
+
+
+@bp.route("/source/<slug>")
+def source(slug: str):
+    subject, label = checked("source", slug)
+    file_name = source_file_for_iri(str(subject))
+    if file_name is None:
+        raise NotFound(f"no source text for {subject}")
+    spans = [(int(r["start"]), int(r["end"])) for r in run("web-source-excerpts", source=subject).rows]
+    return render_template(
+        "explorer/source.html", subject=subject, label=label.get("label"), file_name=file_name,
+        text=marked_source(file_name, spans), count=len(spans), works=run("web-source", source=subject).rows,
+        queries={"web-source": sparql_link("web-source", source=subject),
+                 "web-source-excerpts": sparql_link("web-source-excerpts", source=subject)},
+        breadcrumbs=crumbs("source", label.get("label"), "/sources"))
+
+
+@bp.route("/work/<slug>")
+def work(slug: str):
+    return described("work", slug)
+
+
+@bp.route("/<any(setting, factor, outcome):kind>/<slug>")
+def concept(kind: str, slug: str):
+    return described(kind, slug)
+
+
+def described(kind: str, slug: str):
+    """A work or concept: its properties, the claims about or by it, its excerpts."""
+    subject, label = checked(kind, slug)
+    return render_template(
+        "explorer/described.html", subject=subject, kind=kind, slug=slug,
+        label=label.get("label") or label.get("title"), definition=label.get("definition"),
+        props=run("web-resource-out", r=subject).rows, claims=run("web-claims-by", r=subject).rows,
+        excerpts=excerpts(subject),
+        queries={"web-resource-out": sparql_link("web-resource-out", r=subject),
+                 "web-claims-by": sparql_link("web-claims-by", r=subject),
+                 "web-evidence": sparql_link("web-evidence", r=subject)},
+        breadcrumbs=crumbs(kind, label.get("label") or slug, "/gaps" if kind in ("setting", "factor") else None))
+
+
+@bp.route("/proposition/<slug>")
+def proposition(slug: str):
+    subject, label = checked("proposition", slug)
+    rows = run("web-claims-on", prop=subject).rows
+    by_relation = {r: [row for row in rows if str(row["relation"]) == PE + r] for r in ("supports", "challenges", "qualifies")}
+    return render_template(
+        "explorer/proposition.html", subject=subject, label=label.get("label"),
+        components=run("web-components", prop=subject).rows, by_relation=by_relation, excerpts=excerpts(subject),
+        queries={"web-claims-on": sparql_link("web-claims-on", prop=subject),
+                 "web-components": sparql_link("web-components", prop=subject),
+                 "web-evidence": sparql_link("web-evidence", r=subject)},
+        breadcrumbs=[("Home", "/"), ("Propositions", None), (str(label.get("label"))[:60], None)])
+
+
+def page_for(term) -> str | None:
+    """The explorer page of an IRI, if it has one."""
+    text = str(term)
+    if not text.startswith(ID):
+        return None
+    kind, _, slug = text[len(ID):].partition("/")
+    return f"/{kind}/{slug}" if kind in ("claim", "source", "work", "setting", "factor", "outcome", "proposition") else None

@@ -1,0 +1,23 @@
+"""/sparql: the SPARQL 1.1 Protocol, read-only, over the app's store."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from ..common import kg
+from .protocol import answer, read_request
+
+bp = Blueprint("sparql", __name__, template_folder="templates")
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def endpoint():
+    text = read_request()
+    if text is None:
+        return render_template("sparql/form.html", query="", examples=examples(), result=None)
+    return answer(text, examples)
+
+
+def examples() -> list:
+    """The competency questions in queries/cq*.rq, whatever exists now."""
+    from kg.queries import named_queries
+    return [q for name, q in named_queries().items() if name.startswith("cq")]
