@@ -1,0 +1,210 @@
+"""The web app through Flask's test client: the SPARQL 1.1 Protocol, Linked
+Data content negotiation, and the explorer pages a reviewer follows."""
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+import pytest
+from rdflib import Graph, URIRef
+
+ID = "https://w3id.org/practitioner-evidence/id/"
+CLAIM = "b5-therapist-relationship-completion-criminal-justice"
+SELECT = "SELECT ?s WHERE { ?s a <https://w3id.org/practitioner-evidence/ontology#Claim> } LIMIT 3"
+CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3"
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    mp = pytest.MonkeyPatch()
+    mp.setenv("KG_BUILD_DIR", str(tmp_path_factory.mktemp("build")))
+    from kg.build import build
+    build()
+    from webapp import create_app
+    yield create_app({"STORE": "rdflib", "TESTING": True})
+    mp.undo()
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+# ---------------------------------------------------------------- SPARQL 1.1 Protocol
+
+def test_get_select_answers_sparql_json(client):
+    r = client.get("/sparql", query_string={"query": SELECT}, headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 200 and r.mimetype == "application/sparql-results+json"
+    assert len(json.loads(r.data)["results"]["bindings"]) == 3
+
+
+def test_post_form_encoded(client):
+    r = client.post("/sparql", data={"query": SELECT}, headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 200 and json.loads(r.data)["head"]["vars"] == ["s"]
+
+
+def test_post_sparql_query_body(client):
+    r = client.post("/sparql", data=SELECT, content_type="application/sparql-query",
+                    headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 200 and len(json.loads(r.data)["results"]["bindings"]) == 3
+
+
+@pytest.mark.parametrize("accept,fmt,marker", [
+    ("application/sparql-results+xml", "xml", b"<sparql"),
+    ("text/csv", "csv", b"s\r\n"),
+    ("text/tab-separated-values", "tsv", b"?s\n"),
+    ("application/sparql-results+json", "json", b'"bindings"'),
+])
+def test_each_result_format_by_accept_and_by_format(client, accept, fmt, marker):
+    by_accept = client.get("/sparql", query_string={"query": SELECT}, headers={"Accept": accept})
+    by_param = client.get("/sparql", query_string={"query": SELECT, "format": fmt})
+    for r in (by_accept, by_param):
+        assert r.status_code == 200 and r.mimetype == accept and marker in r.data
+
+
+def test_ask_as_json(client):
+    r = client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": "application/sparql-results+json"})
+    assert json.loads(r.data)["boolean"] is True
+
+
+@pytest.mark.parametrize("accept,rdf_format", [
+    ("text/turtle", "turtle"), ("application/n-triples", "nt"),
+    ("application/ld+json", "json-ld"), ("application/rdf+xml", "xml"),
+])
+def test_construct_in_each_rdf_format(client, accept, rdf_format):
+    r = client.get("/sparql", query_string={"query": CONSTRUCT}, headers={"Accept": accept})
+    assert r.status_code == 200 and r.mimetype == accept
+    assert len(Graph().parse(data=r.data, format=rdf_format)) == 3
+
+
+def test_syntax_error_is_400_with_the_parsers_message(client):
+    r = client.get("/sparql", query_string={"query": "SELECT ?s WHERE { ?s ?p "})
+    assert r.status_code == 400 and r.mimetype == "text/plain"
+    assert b"syntax error" in r.data and b"Traceback" not in r.data
+
+
+@pytest.mark.parametrize("how", ["update-param", "update-body", "update-as-query"])
+def test_updates_are_forbidden(client, how):
+    update = "INSERT DATA { <urn:a> <urn:b> <urn:c> }"
+    if how == "update-param":
+        r = client.post("/sparql", data={"update": update})
+    elif how == "update-body":
+        r = client.post("/sparql", data=update, content_type="application/sparql-update")
+    else:
+        r = client.get("/sparql", query_string={"query": update})
+    assert r.status_code == 403
+
+
+def test_other_methods_are_405(client):
+    assert client.put("/sparql", data=SELECT).status_code == 405
+    assert client.delete("/sparql").status_code == 405
+
+
+def test_unsupported_accept_is_406(client):
+    r = client.get("/sparql", query_string={"query": SELECT}, headers={"Accept": "image/png"})
+    assert r.status_code == 406
+
+
+def test_form_without_query_for_browsers(client):
+    r = client.get("/sparql", headers={"Accept": "text/html"})
+    assert r.status_code == 200 and b"<textarea" in r.data
+
+
+def test_html_results_link_ids_to_local_pages(client):
+    r = client.get("/sparql", query_string={"query": SELECT}, headers={"Accept": "text/html,*/*;q=0.8"})
+    assert r.status_code == 200 and b'href="/id/claim/' in r.data
+
+
+# ---------------------------------------------------------------- Linked Data
+
+@pytest.mark.parametrize("accept,rdf_format,suffix", [
+    ("text/turtle", "turtle", "ttl"), ("application/ld+json", "json-ld", "jsonld"),
+    ("application/rdf+xml", "xml", "rdf"), ("application/n-triples", "nt", "nt"),
+])
+def test_id_content_negotiation(client, accept, rdf_format, suffix):
+    subject = URIRef(f"{ID}claim/{CLAIM}")
+    for r in (client.get(f"/id/claim/{CLAIM}", headers={"Accept": accept}), client.get(f"/id/claim/{CLAIM}.{suffix}")):
+        assert r.status_code == 200 and r.mimetype == accept
+        graph = Graph().parse(data=r.data, format=rdf_format)
+        assert (subject, None, None) in graph and (None, None, subject) in graph
+    assert "Accept" in client.get(f"/id/claim/{CLAIM}", headers={"Accept": accept}).headers["Vary"]
+
+
+def test_id_html_reaches_the_explorer(client):
+    r = client.get(f"/id/claim/{CLAIM}", headers={"Accept": "text/html"})
+    assert r.status_code == 303 and r.headers["Location"].endswith(f"/claim/{CLAIM}")
+
+
+def test_id_406_404(client):
+    assert client.get(f"/id/claim/{CLAIM}", headers={"Accept": "image/png"}).status_code == 406
+    assert client.get("/id/claim/no-such-claim", headers={"Accept": "text/turtle"}).status_code == 404
+    assert client.get("/id/claim/Not_A_Slug!", headers={"Accept": "text/turtle"}).status_code == 404
+    assert client.get("/id/nokind/x", headers={"Accept": "text/turtle"}).status_code == 404
+
+
+def test_ontology_void_and_dumps(client):
+    assert b"pe:formalPower" in client.get("/ontology", headers={"Accept": "text/html"}).data
+    assert len(Graph().parse(data=client.get("/ontology", headers={"Accept": "text/turtle"}).data, format="turtle")) > 100
+    void = Graph().parse(data=client.get("/void").data, format="turtle")
+    assert any("sparqlEndpoint" in str(p) for p in void.predicates())
+    assert client.get("/dumps/kg.nq").status_code == 200
+    assert client.get("/dumps/kg.ttl.gz").data[:2] == b"\x1f\x8b"
+
+
+# ---------------------------------------------------------------- explorer
+
+def test_home_shows_the_central_rule_and_a_challenging_claim(client):
+    page = client.get("/").get_data(as_text=True)
+    assert "The trickier the situation, the more the worker matters." in page
+    assert 'class="badge challenges"' in page
+
+
+def test_claim_page_marks_its_excerpt(client):
+    page = client.get(f"/claim/{CLAIM}").get_data(as_text=True)
+    assert "<mark>seeing their therapist as understanding and involved" in page
+    assert "why?" in page
+
+
+def test_source_page_marks_excerpts_with_char_ids(client):
+    page = client.get("/source/matrix-b5").get_data(as_text=True)
+    assert '<mark id="char=380,436">The trickier the situation' in page
+
+
+def test_gap_map_renders_counts_and_gaps(client):
+    page = client.get("/gaps").get_data(as_text=True)
+    assert "Probation supervision" in page and 'href="/claims?setting=' in page
+
+
+def test_claim_list_filters_by_facet(client):
+    everything = client.get("/claims").get_data(as_text=True)
+    filtered = client.get("/claims", query_string={"setting": f"{ID}setting/child-protection"}).get_data(as_text=True)
+    assert filtered.count('href="/claim/') < everything.count('href="/claim/')
+
+
+def test_search_is_case_insensitive(client):
+    assert "trickier" in client.get("/search", query_string={"q": "TRICKIER"}).get_data(as_text=True).lower()
+
+
+def test_why_names_the_owl_rl_rule_of_an_inferred_triple(client):
+    r = client.get("/why", query_string={"s": f"<{ID}proposition/formal-power-weakens-informal-influence>",
+                                         "p": "pe:componentOf",
+                                         "o": f"<{ID}proposition/trickier-situation-worker-matters>"})
+    assert r.status_code == 200 and "prp-inv" in r.get_data(as_text=True)
+
+
+def test_panels_link_their_query_to_the_endpoint(client):
+    assert 'href="/sparql?query=' in client.get("/").get_data(as_text=True)
+
+
+# ---------------------------------------------------------------- security
+
+def test_security_headers_and_plain_text_errors(client):
+    r = client.get("/no/such/page")
+    assert r.status_code == 404 and r.mimetype == "text/plain"
+    assert r.headers["Content-Security-Policy"] == "default-src 'self'"
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_html_is_escaped(client):
+    page = client.get("/search", query_string={"q": "<script>x</script>"}).get_data(as_text=True)
+    assert "<script>x" not in page
