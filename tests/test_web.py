@@ -192,6 +192,19 @@ def test_why_names_the_owl_rl_rule_of_an_inferred_triple(client):
     assert r.status_code == 200 and "prp-inv" in r.get_data(as_text=True)
 
 
+def test_why_names_prp_spo1_for_a_super_property(client):
+    """If pe:supports ⊑ cito:supports, a claim's cito:supports is inferred by prp-spo1."""
+    r = client.get("/why", query_string={"s": f"<{ID}claim/{CLAIM}>", "p": "cito:supports",
+                                         "o": f"<{ID}proposition/trickier-situation-worker-matters>"})
+    assert r.status_code == 200 and "prp-spo1" in r.get_data(as_text=True)
+
+
+def test_why_404_for_a_triple_that_does_not_hold(client):
+    r = client.get("/why", query_string={"s": f"<{ID}claim/{CLAIM}>", "p": "pe:challenges",
+                                         "o": f"<{ID}proposition/trickier-situation-worker-matters>"})
+    assert r.status_code == 404 and r.mimetype == "text/plain"
+
+
 def test_panels_link_their_query_to_the_endpoint(client):
     assert 'href="/sparql?query=' in client.get("/").get_data(as_text=True)
 
