@@ -15,7 +15,7 @@ FOLDERS = ("ontology", "shapes", "data", "rules", "queries", "sources")
 
 def project_dir() -> Path:
     """The folder holding ontology/, data/, sources/ …"""
-    override = os.environ.get("KG_PROJECT_DIR")
+    override = os.environ.get("KG_PROJECT_DIR") or None
     if override:
         return Path(override)
     checkout = _PACKAGE.parent.parent
@@ -26,4 +26,4 @@ def project_dir() -> Path:
 
 def build_dir() -> Path:
     """Where build artefacts go: ``KG_BUILD_DIR`` or ./build."""
-    return Path(os.environ.get("KG_BUILD_DIR", "build")).resolve()
+    return Path(os.environ.get("KG_BUILD_DIR") or "build").resolve()

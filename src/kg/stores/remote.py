@@ -33,7 +33,9 @@ class RemoteStore(Store):
         client = SPARQLWrapper(self.url)
         client.setTimeout(self.timeout)
         client.setMethod(POST)
-        client.setQuery(text + values_clause(bindings or {}))
+        # SPARQLWrapper guesses the query form from the text, comments included
+        code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+        client.setQuery(code + values_clause(bindings or {}))
         kind = client.queryType
         client.setReturnFormat(TURTLE if kind in ("CONSTRUCT", "DESCRIBE") else JSON)
         try:
