@@ -268,30 +268,31 @@ class Engine:
         st = self.store
         for x in list(st.subjects(TYPE, c1)):
             self.derive((x, TYPE, c2), "cax-sco", (t, (x, TYPE, c1)))
-        for c3 in list(st.objects(c2, SUB_CLASS)):
-            self.derive((c1, SUB_CLASS, c3), "scm-sco", (t, (c2, SUB_CLASS, c3)))
-        for c0 in list(st.subjects(SUB_CLASS, c1)):
-            self.derive((c0, SUB_CLASS, c2), "scm-sco", ((c0, SUB_CLASS, c1), t))
-        if c1 in st.objects(c2, SUB_CLASS):
-            self.derive((c1, EQ_CLASS, c2), "scm-eqc2", (t, (c2, SUB_CLASS, c1)))
-            self.derive((c2, EQ_CLASS, c1), "scm-eqc2", ((c2, SUB_CLASS, c1), t))
+        self._schema_order(t, EQ_CLASS, "scm-sco", "scm-eqc2")
         for p in list(st.subjects(DOMAIN, c1)):
             self.derive((p, DOMAIN, c2), "scm-dom1", ((p, DOMAIN, c1), t))
         for p in list(st.subjects(RANGE, c1)):
             self.derive((p, RANGE, c2), "scm-rng1", ((p, RANGE, c1), t))
+
+    def _schema_order(self, t: Triple, equivalent: Node, transitive_rule: str, mutual_rule: str) -> None:
+        """scm-sco/scm-spo: subClassOf and subPropertyOf are transitive;
+        scm-eqc2/scm-eqp2: each under the other makes them equivalent."""
+        a, relation, b = t
+        st = self.store
+        for c in list(st.objects(b, relation)):
+            self.derive((a, relation, c), transitive_rule, (t, (b, relation, c)))
+        for z in list(st.subjects(relation, a)):
+            self.derive((z, relation, b), transitive_rule, ((z, relation, a), t))
+        if a in st.objects(b, relation):
+            self.derive((a, equivalent, b), mutual_rule, (t, (b, relation, a)))
+            self.derive((b, equivalent, a), mutual_rule, ((b, relation, a), t))
 
     def _sub_property(self, t: Triple) -> None:
         p1, _, p2 = t
         st = self.store
         for s, o in list(st.pairs(p1)):
             self.derive((s, p2, o), "prp-spo1", (t, (s, p1, o)))
-        for p3 in list(st.objects(p2, SUB_PROP)):
-            self.derive((p1, SUB_PROP, p3), "scm-spo", (t, (p2, SUB_PROP, p3)))
-        for p0 in list(st.subjects(SUB_PROP, p1)):
-            self.derive((p0, SUB_PROP, p2), "scm-spo", ((p0, SUB_PROP, p1), t))
-        if p1 in st.objects(p2, SUB_PROP):
-            self.derive((p1, EQ_PROP, p2), "scm-eqp2", (t, (p2, SUB_PROP, p1)))
-            self.derive((p2, EQ_PROP, p1), "scm-eqp2", ((p2, SUB_PROP, p1), t))
+        self._schema_order(t, EQ_PROP, "scm-spo", "scm-eqp2")
         for c in list(st.objects(p2, DOMAIN)):
             self.derive((p1, DOMAIN, c), "scm-dom2", ((p2, DOMAIN, c), t))
         for c in list(st.objects(p2, RANGE)):
