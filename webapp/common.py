@@ -15,6 +15,7 @@ from kg.paths import build_dir
 from kg.queries import named_queries
 from kg.stores import open_store
 from kg.stores.base import values_clause
+from kg.terms import PREFIXES, short
 
 ID = "https://w3id.org/practitioner-evidence/id/"
 PE = "https://w3id.org/practitioner-evidence/ontology#"
@@ -40,8 +41,8 @@ class KgContext:
     def __init__(self, store_name: str, out: str | None):
         self.out = Path(out) if out else build_dir()
         self.store_name = store_name
-        self.store = open_store(store_name, self.out) if not store_name.startswith("http") else open_store(store_name)
-        self.queries = {n: q for n, q in named_queries().items()}
+        self.store = open_store(store_name, self.out)
+        self.queries = named_queries()
         self._cache: dict = {}
         self._dataset = None
 
@@ -97,11 +98,6 @@ def iri(kind: str, slug: str) -> URIRef:
     return URIRef(f"{ID}{kind}/{slug}")
 
 
-def short(term) -> str:
-    from kg.terms import short as kg_short
-    return kg_short(term)
-
-
 def pick_rdf_type(suffix: str | None, offers_html: bool = False) -> str:
     """The MIME type to answer with, from a suffix or the Accept header; 406 if none fits."""
     if suffix:
@@ -117,7 +113,6 @@ def pick_rdf_type(suffix: str | None, offers_html: bool = False) -> str:
 
 def rdf_response(graph, mime: str) -> Response:
     _suffix, fmt = RDF_BY_MIME[mime]
-    from kg.terms import PREFIXES
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns, override=True)
     body = graph.serialize(format=fmt)

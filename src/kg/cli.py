@@ -53,9 +53,13 @@ def _ensure_built():
     _done()
 
 
+def _is_remote(store: str) -> bool:
+    return store.startswith(("http://", "https://"))
+
+
 def _store(args):
     from .stores import open_store
-    if not args.store.startswith(("http://", "https://")):
+    if not _is_remote(args.store):
         _ensure_built()
     return open_store(args.store)
 
@@ -143,7 +147,7 @@ def cmd_publish(args) -> int:
 
 def cmd_serve(args) -> int:
     from .serve import serve
-    if not args.store.startswith(("http://", "https://")):
+    if not _is_remote(args.store):
         _ensure_built()
     return serve(args.store, args.host, args.port)
 
