@@ -27,13 +27,19 @@ def reason(asserted: set, rules: list[Rule], progress=None) -> Inference:
         return _reason_with_owlrl(asserted, rules, progress)
     engine = Engine()
     engine.assert_triples(asserted)
+
+    def triples_with(predicate):
+        if predicate is None:
+            return engine.store.triples
+        return ((s, predicate, o) for s, o in engine.store.pairs(predicate))
+
     rounds = 0
     while True:
         rounds += 1
         engine.run()
         added = 0
         for rule in rules:
-            for conclusion, premises in rule.matches(engine.store.triples):
+            for conclusion, premises in rule.matches(triples_with):
                 added += engine.derive(conclusion, f"rules/{rule.path.name}", premises)
         if progress:
             progress(f"round {rounds}: {len(engine.why)} derived")
@@ -57,7 +63,7 @@ def _reason_with_owlrl(asserted: set, rules: list[Rule], progress=None) -> Infer
         owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
         added = 0
         for rule in rules:
-            for conclusion, _premises in rule.matches(set(graph)):
+            for conclusion, _premises in rule.matches(lambda p: graph.triples((None, p, None))):
                 if conclusion not in graph:
                     graph.add(conclusion)
                     added += 1

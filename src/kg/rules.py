@@ -25,38 +25,50 @@ class Rule:
     path: Path
     statement: str
     query: object
-    predicates: set | None  # None: the rule has a variable predicate
+    predicates: set | None  # None: the rule has a variable predicate or a path
 
-    def matches(self, store_triples) -> list[tuple[tuple, tuple]]:
-        """(conclusion, premises) for every solution over the given triples."""
+    def matches(self, triples_with) -> list[tuple[tuple, tuple]]:
+        """(conclusion, premises) for every solution. ``triples_with(p)`` yields
+        the triples with predicate p (all triples when p is None)."""
         graph = Graph()
-        for t in store_triples:
-            if self.predicates is None or t[1] in self.predicates:
+        for predicate in self.predicates if self.predicates is not None else (None,):
+            for t in triples_with(predicate):
                 graph.add(t)
-        ctx = QueryContext(graph)
         algebra = self.query.algebra
+        positive = _positive_patterns(algebra.p)
         results = []
-        for solution in evalPart(ctx, algebra.p):
-            premises = tuple(t for t in _bind_all(_patterns(algebra.p), solution) if t in graph)
+        for solution in evalPart(QueryContext(graph), algebra.p):
+            premises = tuple(t for t in _bind_all(positive, solution) if t in graph)
             for conclusion in _bind_all(algebra.template, solution):
                 results.append((conclusion, premises))
         return results
 
 
-def _patterns(part) -> list[tuple]:
-    """Triple patterns of the positive BGPs in an algebra tree."""
-    found = []
-    if getattr(part, "name", None) == "BGP":
+def _children(part):
+    return [part.get(key) for key in ("p", "p1", "p2") if hasattr(part, "get") and part.get(key) is not None]
+
+
+def _positive_patterns(part) -> list[tuple]:
+    """Triple patterns that a solution must match (not OPTIONAL, MINUS, NOT EXISTS)."""
+    name = getattr(part, "name", None)
+    if name == "BGP":
         return list(part.triples)
-    if getattr(part, "name", None) in ("Filter",) and hasattr(part, "p"):
-        return _patterns(part.p)
-    for key in ("p", "p1", "p2"):
-        child = part.get(key) if hasattr(part, "get") else None
-        if child is not None and getattr(part, "name", None) not in ("Minus",) and not (
-            key == "p2" and getattr(part, "name", None) == "LeftJoin"
-        ):
-            found += _patterns(child)
-    return found
+    if name == "Minus":
+        return _positive_patterns(part.p1)
+    if name == "LeftJoin":
+        return _positive_patterns(part.p1)
+    return [t for child in _children(part) for t in _positive_patterns(child)]
+
+
+def _all_patterns(node) -> list[tuple]:
+    """Every triple pattern anywhere in the algebra, FILTER (NOT) EXISTS included."""
+    if getattr(node, "name", None) == "BGP":
+        return list(node.triples)
+    if isinstance(node, dict):
+        return [t for value in node.values() for t in _all_patterns(value)]
+    if isinstance(node, (list, tuple)) and not isinstance(node, str):
+        return [t for value in node for t in _all_patterns(value)]
+    return []
 
 
 def _bind_all(patterns, solution) -> list[tuple]:
@@ -69,38 +81,12 @@ def _bind_all(patterns, solution) -> list[tuple]:
 
 
 def _predicates(query) -> set | None:
-    preds = set()
-    for s, p, o in _patterns(query.algebra.p) + _filter_patterns(query.algebra.p):
-        if isinstance(p, Variable):
+    predicates = set()
+    for _s, p, _o in _all_patterns(query.algebra.p):
+        if isinstance(p, (Variable, RdfPath)):
             return None
-        if isinstance(p, RdfPath):
-            return None
-        preds.add(p)
-    return preds
-
-
-def _filter_patterns(part) -> list[tuple]:
-    """Patterns inside FILTER (NOT) EXISTS: they must see their triples too."""
-    found = []
-    expr = getattr(part, "expr", None) if hasattr(part, "get") else None
-    for node in _walk(expr):
-        if getattr(node, "name", None) == "BGP":
-            found += list(node.triples)
-    for key in ("p", "p1", "p2"):
-        child = part.get(key) if hasattr(part, "get") else None
-        if child is not None:
-            found += _filter_patterns(child)
-    return found
-
-
-def _walk(node):
-    if node is None:
-        return
-    yield node
-    if hasattr(node, "values"):
-        for value in node.values():
-            if hasattr(value, "name") or isinstance(value, (list, tuple)):
-                yield from _walk(value) if hasattr(value, "name") else (x for v in value for x in _walk(v))
+        predicates.add(p)
+    return predicates
 
 
 def rule_files(root: Path | None = None) -> list[Path]:
