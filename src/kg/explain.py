@@ -110,21 +110,22 @@ def _forms(term, path: Path) -> list[str]:
 
 
 def find_line(path: Path, triple) -> int:
-    """Line of the statement in a Turtle file: where the subject's block
-    starts, then the first line from there naming the predicate."""
+    """Line of the statement in a Turtle file: within a block that starts
+    with the subject, the first line naming the predicate with the object
+    on it or after it; else the subject's first line; else 1."""
     lines = _file_lines(path)
-    subject_forms, predicate_forms = _forms(triple[0], path), _forms(triple[1], path)
-    object_forms = _forms(triple[2], path)
-    start = None
+    subjects, predicates, objects = (_forms(term, path) for term in triple)
+    first = None
     for i, line in enumerate(lines):
-        if any(line.startswith(f) and line[len(f):len(f) + 1] in (" ", "\t", "") for f in subject_forms):
-            start = i
-            block = _block(lines, i)
-            for j in block:
-                text = f" {lines[j]} "
-                if any(f in text for f in predicate_forms) and any(f in "\n".join(lines[k] for k in block if k >= j) for f in object_forms):
-                    return j + 1
-    return (start + 1) if start is not None else 1
+        if not any(line.startswith(f) and line[len(f):len(f) + 1] in (" ", "\t", "") for f in subjects):
+            continue
+        first = i if first is None else first
+        block = _block(lines, i)
+        for j in block:
+            rest = "\n".join(lines[j:block[-1] + 1])
+            if any(f in f" {lines[j]} " for f in predicates) and any(f in rest for f in objects):
+                return j + 1
+    return first + 1 if first is not None else 1
 
 
 def _block(lines, i) -> list[int]:
