@@ -33,6 +33,19 @@ SAMPLES = {
         {"claim": "<https://w3id.org/practitioner-evidence/id/claim/b5-rule-plausible-some-evidence>"},
     ],
 }
+# The web pages' queries, each with a parameter a page would send.
+_CLAIM = {"claim": "<https://w3id.org/practitioner-evidence/id/claim/b5-therapist-relationship-completion-criminal-justice>"}
+_CENTRAL = {"prop": "<https://w3id.org/practitioner-evidence/id/proposition/trickier-situation-worker-matters>"}
+_WORK = {"r": "<https://w3id.org/practitioner-evidence/id/work/relationship-with-therapist-offenders-2008>"}
+_SOURCE = {"source": "<https://w3id.org/practitioner-evidence/id/source/matrix-b5>"}
+SAMPLES.update({
+    "web-claim-concepts": [_CLAIM], "web-claim-relations": [_CLAIM], "web-claim": [_CLAIM],
+    "web-claims-by": [_WORK], "web-claims-on": [_CENTRAL], "web-components": [_CENTRAL],
+    "web-stress-test": [_CENTRAL], "web-describe": [_WORK], "web-evidence": [_WORK], "web-label": [_WORK],
+    "web-resource-in": [_WORK], "web-resource-out": [_WORK],
+    "web-search": [{"q": '"therapist"'}],
+    "web-source-excerpts": [_SOURCE], "web-source": [_SOURCE],
+})
 
 
 def _cases():
@@ -227,3 +240,14 @@ def test_remote_server_answers_from_the_union_of_named_graphs(remote_store):
         "<https://w3id.org/practitioner-evidence/ontology#supports> "
         "<https://w3id.org/practitioner-evidence/id/proposition/trickier-situation-worker-matters> }")
     assert result.boolean is True
+
+
+def test_a_parameter_the_query_does_not_project_still_constrains_it(rdflib_store, oxigraph_store, remote_store):
+    """Bug: a trailing VALUES (remote) or substitution (oxigraph) ignored or
+    rejected a parameter missing from the SELECT projection."""
+    text = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+            "SELECT ?label WHERE { ?r rdfs:label ?label }")
+    work = parse_term("<https://w3id.org/practitioner-evidence/id/work/relationship-with-therapist-offenders-2008>")
+    for store in (rdflib_store, oxigraph_store, remote_store):
+        labels = [str(row["label"]) for row in store.query(text, {"r": work}).rows]
+        assert labels == ["Relationship with therapist seems more important for offenders than other clients"], store.name

@@ -14,7 +14,7 @@ from kg.errors import KgError
 from kg.paths import build_dir
 from kg.queries import named_queries
 from kg.stores import open_store
-from kg.stores.base import values_clause
+from kg.stores.base import bind_in_text
 from kg.terms import PREFIXES, short
 
 ID = "https://w3id.org/practitioner-evidence/id/"
@@ -82,7 +82,7 @@ def run(name: str, **bindings):
 
 def sparql_link(name: str, **bindings) -> str:
     """/sparql with the named query's text, parameters as a VALUES block of parsed terms."""
-    text = kg().queries[name].text + values_clause(bindings)
+    text = bind_in_text(kg().queries[name].text, bindings)
     return "/sparql?" + urlencode({"query": text})
 
 

@@ -1,6 +1,7 @@
 """The store interface and the one result type all stores return."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
@@ -58,12 +59,32 @@ def from_rdflib_result(result) -> Result:
     return Result("CONSTRUCT", graph=graph)
 
 
-def values_clause(bindings: dict) -> str:
+def values_block(bindings: dict) -> str:
     """A VALUES block from already-parsed rdflib terms (never from raw text)."""
     if not bindings:
         return ""
-    names = " ".join(f"?{k}" for k in bindings)
-    terms = " ".join(v.n3() for v in bindings.values() if isinstance(v, (URIRef, Literal)))
-    if len(terms.split(" ")) < len(bindings) and bindings:
+    if not all(isinstance(v, (URIRef, Literal)) for v in bindings.values()):
         raise ValueError("bindings must be IRIs or literals")
-    return f"\nVALUES ({names}) {{ ({terms}) }}\n"
+    names = " ".join(f"?{k}" for k in bindings)
+    terms = " ".join(v.n3() for v in bindings.values())
+    return f"VALUES ({names}) {{ ({terms}) }}"
+
+
+WHERE_OPEN = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def without_comments(text: str) -> str:
+    """The text with comment lines blanked (same length, so offsets hold)."""
+    return "\n".join(" " * len(line) if line.lstrip().startswith("#") else line for line in text.splitlines())
+
+
+def bind_in_text(text: str, bindings: dict | None) -> str:
+    """The query with its parameters bound by a VALUES block at the start of
+    its WHERE group, so they constrain the pattern whether or not the query
+    projects them (a trailing VALUES only joins with projected variables)."""
+    if not bindings:
+        return text
+    match = WHERE_OPEN.search(without_comments(text))
+    if match is None:
+        return f"{text}\n{values_block(bindings)}\n"
+    return f"{text[:match.end()]}\n  {values_block(bindings)}\n{text[match.end():]}"

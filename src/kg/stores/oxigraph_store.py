@@ -12,7 +12,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from ..build import ARTEFACT, MANIFEST
 from ..errors import QueryError
 from ..paths import build_dir
-from .base import Result, Store
+from .base import Result, Store, bind_in_text
 
 
 def to_rdflib(term):
@@ -25,18 +25,6 @@ def to_rdflib(term):
             return Literal(term.value, lang=term.language)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise TypeError(f"unexpected term {term!r}")
-
-
-def to_oxigraph(term):
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"cannot bind {term!r}")
 
 
 class OxigraphStore(Store):
@@ -60,9 +48,8 @@ class OxigraphStore(Store):
         return cls(ox.Store.read_only(str(path)))
 
     def query(self, text: str, bindings: dict | None = None) -> Result:
-        subs = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
         try:
-            answer = self.store.query(text, use_default_graph_as_union=True, substitutions=subs or None)
+            answer = self.store.query(bind_in_text(text, bindings), use_default_graph_as_union=True)
         except SyntaxError as err:
             raise QueryError(f"query syntax error: {err}") from None
         except (OSError, ValueError, RuntimeError) as err:

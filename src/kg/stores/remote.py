@@ -9,7 +9,7 @@ from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
 from ..errors import QueryError, StoreError
-from .base import Result, Store, values_clause
+from .base import Result, Store, bind_in_text, without_comments
 
 
 def _term(cell: dict):
@@ -34,8 +34,7 @@ class RemoteStore(Store):
         client.setTimeout(self.timeout)
         client.setMethod(POST)
         # SPARQLWrapper guesses the query form from the text, comments included
-        code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
-        client.setQuery(code + values_clause(bindings or {}))
+        client.setQuery(without_comments(bind_in_text(text, bindings)))
         kind = client.queryType
         client.setReturnFormat(TURTLE if kind in ("CONSTRUCT", "DESCRIBE") else JSON)
         try:
