@@ -112,8 +112,11 @@ def format_result(result, fmt: str) -> str:
 def _table(result) -> str:
     if result.kind == "ASK":
         return "true" if result.boolean else "false"
+    from rdflib import Literal
+
     from .terms import short
-    cells = [[short(row[v]) if v in row else "" for v in result.vars] for row in result.rows]
+    shown = lambda t: str(t) if isinstance(t, Literal) else short(t)  # noqa: E731
+    cells = [[shown(row[v]) if v in row else "" for v in result.vars] for row in result.rows]
     widths = [min(60, max([len(v)] + [len(r[i]) for r in cells])) for i, v in enumerate(result.vars)]
     clip = lambda s, w: s if len(s) <= w else s[: w - 1] + "…"  # noqa: E731
     lines = [" | ".join(v.ljust(w) for v, w in zip(result.vars, widths))]
