@@ -221,3 +221,71 @@ def test_security_headers_and_plain_text_errors(client):
 def test_html_is_escaped(client):
     page = client.get("/search", query_string={"q": "<script>x</script>"}).get_data(as_text=True)
     assert "<script>x" not in page
+
+
+# ---------------------------------------------------------------- evidence chain, breadcrumbs
+
+CENTRAL = "trickier-situation-worker-matters"
+
+
+def test_proposition_page_draws_its_evidence_chain_inline(client):
+    page = client.get(f"/proposition/{CENTRAL}").get_data(as_text=True)
+    svg = page[page.index("<svg"):page.index("</svg>")]
+    for href in ('href="/proposition/formal-power-weakens-informal-influence"', f'href="/claim/{CLAIM}"',
+                 'href="/work/relationship-with-therapist-offenders-2008"', 'href="/source/matrix-b5#char='):
+        assert href in svg
+    assert "more claims" in svg and 'href="/claims?proposition=' in svg
+
+
+def test_chain_svg_is_an_image_of_well_formed_xml(client):
+    import xml.etree.ElementTree as ET
+    r = client.get(f"/proposition/{CENTRAL}/chain.svg")
+    assert r.status_code == 200 and r.mimetype == "image/svg+xml"
+    assert ET.fromstring(r.data).tag == "{http://www.w3.org/2000/svg}svg"
+
+
+def test_chain_svg_of_an_unknown_proposition_is_404(client):
+    assert client.get("/proposition/no-such-rule/chain.svg").status_code == 404
+    assert client.get("/proposition/Bad%20Slug/chain.svg").status_code == 404
+
+
+def test_more_claims_link_filters_the_claim_list_by_proposition(client):
+    part = f"{ID}proposition/control-context-requires-exceptional-abilities"
+    page = client.get("/claims", query_string={"proposition": part}).get_data(as_text=True)
+    assert "9 claims" in page and "b5-only-expert-juggler-could-manage" in page
+
+
+def _crumbs(client, path) -> str:
+    page = client.get(path).get_data(as_text=True)
+    return page[page.index('<nav class="breadcrumbs"'):page.index("</nav>", page.index('<nav class="breadcrumbs"'))]
+
+
+def test_claim_breadcrumbs_lead_back_up_to_its_proposition(client):
+    crumbs = _crumbs(client, f"/claim/{CLAIM}")
+    assert f'<a href="/proposition/{CENTRAL}">' in crumbs and f'href="/claim/{CLAIM}"' in crumbs  # permalink
+
+
+def test_component_breadcrumbs_lead_back_to_the_rule(client):
+    assert f'<a href="/proposition/{CENTRAL}">' in _crumbs(client, "/proposition/formal-power-weakens-informal-influence")
+
+
+def test_work_breadcrumbs_lead_back_to_its_source(client):
+    assert '<a href="/source/matrix-b5">' in _crumbs(client, "/work/relationship-with-therapist-offenders-2008")
+
+
+@pytest.mark.parametrize("path,broader,label", [
+    ("/factor/listening-skills", "/factor/practitioner-skills", "listening skills"),
+    ("/outcome/compliance", None, "ompliance"),
+    ("/setting/child-protection", None, "hild protection"),
+])
+def test_factor_outcome_and_setting_pages_list_their_claims(client, path, broader, label):
+    r = client.get(path)
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200 and label in page and 'href="/claim/' in page
+    if broader:
+        assert f'<a href="{broader}">' in _crumbs(client, path)
+
+
+def test_every_explorer_page_has_breadcrumbs_and_a_permalink(client):
+    for path in ("/", "/gaps", "/claims", "/sources", "/search?q=trust", f"/claim/{CLAIM}", "/source/matrix-b5"):
+        assert 'class="permalink"' in _crumbs(client, path), path

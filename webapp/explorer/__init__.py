@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("explorer", __name__, template_folder="templates")
 
-from . import overview, pages, why  # noqa: E402,F401  (routes register on bp)
+from . import diagram, overview, pages, why  # noqa: E402,F401  (routes register on bp)

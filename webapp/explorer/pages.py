@@ -10,7 +10,8 @@ from kg.errors import NotFound
 from kg.sources import SOURCE_SLUGS, source_file_for_iri
 
 from ..common import ID, PE, SLUG, iri, run, sparql_link
-from . import bp
+from . import bp, crumbs
+from .diagram import chain_diagram
 from .text import in_context, marked_source
 
 
@@ -36,20 +37,17 @@ def excerpts(subject) -> list[dict]:
     return out
 
 
-def crumbs(kind: str, label, listing=None):
-    return [("Home", "/"), (kind.capitalize() + "s", listing), (str(label)[:60], None)]
-
-
 @bp.route("/claim/<slug>")
 def claim(slug: str):
     subject, label = checked("claim", slug)
+    relations = run("web-claim-relations", claim=subject).rows
     return render_template(
         "explorer/claim.html", subject=subject, label=label.get("label"), slug=slug,
-        info=run("web-claim", claim=subject).rows, relations=run("web-claim-relations", claim=subject).rows,
+        info=run("web-claim", claim=subject).rows, relations=relations,
         concepts=run("web-claim-concepts", claim=subject).rows, excerpts=excerpts(subject), PE=PE,
         queries={n: sparql_link(n, claim=subject) for n in ("web-claim", "web-claim-relations", "web-claim-concepts")}
         | {"web-evidence": sparql_link("web-evidence", r=subject)},
-        breadcrumbs=crumbs("claim", label.get("label"), "/claims"))
+        breadcrumbs=crumbs.for_claim(relations, label.get("label")))
 
 
 @bp.route("/sources")
@@ -71,7 +69,7 @@ def source(slug: str):
         text=marked_source(file_name, spans), count=len(spans), works=run("web-source", source=subject).rows,
         queries={"web-source": sparql_link("web-source", source=subject),
                  "web-source-excerpts": sparql_link("web-source-excerpts", source=subject)},
-        breadcrumbs=crumbs("source", label.get("label"), "/sources"))
+        breadcrumbs=crumbs.for_described("source", [], label.get("label")))
 
 
 @bp.route("/work/<slug>")
@@ -87,15 +85,16 @@ def concept(kind: str, slug: str):
 def described(kind: str, slug: str):
     """A work or concept: its properties, the claims about or by it, its excerpts."""
     subject, label = checked(kind, slug)
+    props = run("web-resource-out", r=subject).rows
+    title = label.get("label") or label.get("title") or slug
     return render_template(
         "explorer/described.html", subject=subject, kind=kind, slug=slug,
-        label=label.get("label") or label.get("title"), definition=label.get("definition"),
-        props=run("web-resource-out", r=subject).rows, claims=run("web-claims-by", r=subject).rows,
+        label=title, definition=label.get("definition"), props=props, claims=run("web-claims-by", r=subject).rows,
         excerpts=excerpts(subject),
         queries={"web-resource-out": sparql_link("web-resource-out", r=subject),
                  "web-claims-by": sparql_link("web-claims-by", r=subject),
                  "web-evidence": sparql_link("web-evidence", r=subject)},
-        breadcrumbs=crumbs(kind, label.get("label") or slug, "/gaps" if kind in ("setting", "factor") else None))
+        breadcrumbs=crumbs.for_described(kind, props, title))
 
 
 @bp.route("/proposition/<slug>")
@@ -106,10 +105,12 @@ def proposition(slug: str):
     return render_template(
         "explorer/proposition.html", subject=subject, label=label.get("label"),
         components=run("web-components", prop=subject).rows, by_relation=by_relation, excerpts=excerpts(subject),
-        queries={"web-claims-on": sparql_link("web-claims-on", prop=subject),
+        chain=chain_diagram(subject, label.get("label")), slug=slug,
+        queries={"web-chain": sparql_link("web-chain", prop=subject),
+                 "web-claims-on": sparql_link("web-claims-on", prop=subject),
                  "web-components": sparql_link("web-components", prop=subject),
                  "web-evidence": sparql_link("web-evidence", r=subject)},
-        breadcrumbs=[("Home", "/"), ("Propositions", None), (str(label.get("label"))[:60], None)])
+        breadcrumbs=crumbs.for_proposition(subject, label.get("label")))
 
 
 def page_for(term) -> str | None:

@@ -1,0 +1,28 @@
+"""The evidence chain diagram of a proposition: inline on its page and as
+/proposition/<slug>/chain.svg (image/svg+xml)."""
+from __future__ import annotations
+
+from flask import Response
+from markupsafe import Markup
+
+from ..common import run
+from . import bp
+from .chain import build_chain
+from .chain_svg import more_link, render
+
+
+def chain_diagram(subject, label) -> Markup:
+    """The SVG of a proposition's chain (empty when no claim bears on it)."""
+    chain = build_chain(str(subject), str(label), run("web-chain", prop=subject).rows)
+    return render(chain, more_link) if chain.groups else Markup("")
+
+
+@bp.route("/proposition/<slug>/chain.svg")
+def chain_svg(slug: str):
+    from .pages import checked
+    subject, label = checked("proposition", slug)
+    svg = chain_diagram(subject, label.get("label"))
+    if not svg:
+        svg = Markup('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="30">'
+                     '<text x="4" y="20">No claim bears on this proposition.</text></svg>')
+    return Response('<?xml version="1.0" encoding="utf-8"?>\n' + str(svg), mimetype="image/svg+xml")
