@@ -7,15 +7,22 @@ from __future__ import annotations
 
 from flask import Flask
 
+from kg.limits import Limits
+
 from .common import KgContext, install_handlers
+from .public import install_public_limits
 
 
 def create_app(config: dict | None = None) -> Flask:
+    """``config``: STORE, BUILD_DIR, and LIMITS (a dict of :class:`kg.limits.Limits`
+    fields: timeout, max_results, workers, rate, burst, …)."""
     app = Flask(__name__)
-    app.config.update(STORE="rdflib", BUILD_DIR=None)
+    app.config.update(STORE="rdflib", BUILD_DIR=None, LIMITS={})
     app.config.update(config or {})
-    app.extensions["kg"] = KgContext(app.config["STORE"], app.config["BUILD_DIR"])
+    limits = Limits().with_overrides(app.config["LIMITS"])
+    app.extensions["kg"] = KgContext(app.config["STORE"], app.config["BUILD_DIR"], limits)
     install_handlers(app)
+    install_public_limits(app, limits)
     from .explorer import bp as explorer
     from .linkeddata import bp as linkeddata
     from .sparql import bp as sparql

@@ -11,7 +11,9 @@ from rdflib import URIRef
 from werkzeug.exceptions import HTTPException, NotAcceptable
 
 from kg.errors import KgError
+from kg.limits import Limits
 from kg.paths import build_dir
+from kg.pool import QueryPool
 from kg.queries import named_queries
 from kg.stores import open_store
 from kg.stores.base import bind_in_text
@@ -36,15 +38,20 @@ log = logging.getLogger("webapp")
 
 
 class KgContext:
-    """The store, opened once per app, and the named queries it runs."""
+    """The store, opened once per app, and the named queries it runs; the
+    public endpoint's queries go to worker processes (``endpoint``) that
+    can be stopped, with the graphs a query may name (``graphs``)."""
 
-    def __init__(self, store_name: str, out: str | None):
+    def __init__(self, store_name: str, out: str | None, limits: Limits = Limits()):
         self.out = Path(out) if out else build_dir()
         self.store_name = store_name
         self.store = open_store(store_name, self.out)
         self.queries = named_queries()
         self._cache: dict = {}
         self._dataset = None
+        self.limits = limits
+        self.graphs = frozenset(str(g) for g in self.run("stats-graphs").values("g"))
+        self.endpoint = QueryPool(store_name, self.out, limits)
 
     def run(self, name: str, **bindings):
         """Run a named query with bound parameters (parsed rdflib terms)."""
@@ -84,6 +91,17 @@ def sparql_link(name: str, **bindings) -> str:
     """/sparql with the named query's text, parameters as a VALUES block of parsed terms."""
     text = bind_in_text(kg().queries[name].text, bindings)
     return "/sparql?" + urlencode({"query": text})
+
+
+def link_target(term) -> str | None:
+    """Where a link to a term may go: its local page, or the IRI itself if it
+    is http(s); never a javascript:, data: or other scheme from the data."""
+    local = local_url(term)
+    if local:
+        return local
+    if isinstance(term, URIRef) and str(term).lower().startswith(("http://", "https://")):
+        return str(term)
+    return None
 
 
 def local_url(term) -> str | None:
@@ -128,7 +146,10 @@ def text_error(message: str, status: int) -> Response:
 def install_handlers(app: Flask) -> None:
     @app.errorhandler(KgError)
     def kg_error(err):
-        return text_error(str(err).splitlines()[0] if str(err) else type(err).__name__, err.status)
+        response = text_error(str(err).splitlines()[0] if str(err) else type(err).__name__, err.status)
+        if err.status in (429, 503):
+            response.headers["Retry-After"] = str(getattr(err, "retry_after", 5))
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(err):
@@ -145,5 +166,6 @@ def install_handlers(app: Flask) -> None:
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
 
-    app.jinja_env.globals.update(local_url=local_url, short=short, sparql_link=sparql_link)
-    app.jinja_env.filters["local"] = lambda term: local_url(term) or str(term)
+    app.jinja_env.globals.update(local_url=local_url, link_target=link_target, short=short,
+                                 sparql_link=sparql_link)
+    app.jinja_env.filters["local"] = lambda term: link_target(term) or ""

@@ -39,3 +39,34 @@ class StoreError(KgError):
     """A store is unknown, unreachable or failed."""
 
     status = 502
+
+
+class Refused(KgError):
+    """A request this read-only, offline endpoint will not run: an update,
+    SERVICE, LOAD, or a FROM naming a graph it does not hold."""
+
+    status = 403
+
+
+class TooLarge(KgError):
+    """A query text or request body over its size limit."""
+
+    status = 413
+
+
+class ResultTooLarge(KgError):
+    """An answer over the result cap: refused whole, never truncated."""
+
+    status = 422
+
+
+class QueryTimeout(KgError):
+    """A query that ran past its time limit, or found every worker busy."""
+
+    status = 503
+
+
+class EngineFailure(KgError):
+    """The query engine crashed or ran out of memory on a query."""
+
+    status = 500

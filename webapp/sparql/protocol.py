@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import io
 
-from flask import Response, abort, render_template, request
+from flask import Response, render_template, request
 from rdflib import BNode, Literal, URIRef
-from rdflib.plugins.sparql.parser import parseUpdate
-from werkzeug.exceptions import BadRequest, Forbidden, NotAcceptable
+from werkzeug.exceptions import BadRequest, Forbidden, NotAcceptable, UnsupportedMediaType
 
 from kg.errors import QueryError
-from kg.queries import check_syntax
+from kg.guard import READ_ONLY, check_graph, check_query
 
 from ..common import RDF_BY_MIME, RDF_TYPES, kg, text_error
 
@@ -29,12 +28,13 @@ def read_request() -> str | None:
     """The query text of a GET or POST, or None when there is none (the form).
     Updates in any form are refused with 403."""
     mime = request.mimetype
-    if "update" in request.values or mime == "application/sparql-update":
-        raise Forbidden("this endpoint is read-only: SPARQL Update is not allowed")
+    if mime == "application/sparql-update" or "update" in request.args or \
+            (mime in FORMS and "update" in request.form):
+        raise Forbidden(READ_ONLY)
     if request.method == "POST" and mime == "application/sparql-query":
-        text = request.get_data(as_text=True)
-    elif request.method == "POST" and mime not in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        raise BadRequest("POST needs application/x-www-form-urlencoded or application/sparql-query")
+        text = _body_text()
+    elif request.method == "POST" and mime not in FORMS:
+        raise UnsupportedMediaType("POST needs application/x-www-form-urlencoded or application/sparql-query")
     else:
         text = request.values.get("query")
     if text is None or not text.strip():
@@ -44,39 +44,35 @@ def read_request() -> str | None:
     return text
 
 
-def checked(text: str) -> None:
-    try:
-        check_syntax(text)
-    except QueryError:
-        if _is_update(text):
-            raise Forbidden("this endpoint is read-only: SPARQL Update is not allowed") from None
-        raise
+FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
-def _is_update(text: str) -> bool:
+def _body_text() -> str:
     try:
-        parseUpdate(text)
-        return True
-    except Exception:  # not an update either: the query's own syntax error is reported
-        return False
+        return request.get_data().decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest("the query is not UTF-8 text") from None
+
+
+def check_dataset_parameters(graphs: frozenset) -> None:
+    """default-graph-uri / named-graph-uri: never fetched; the dataset is fixed."""
+    for param in ("default-graph-uri", "named-graph-uri"):
+        for iri in request.values.getlist(param):
+            check_graph(iri, param, graphs)
+            raise QueryError(f"{param} is not supported here; name the graph with FROM or GRAPH in the query")
 
 
 def answer(text: str, examples) -> Response:
-    checked(text)
-    kind = _kind(text)
-    mime = negotiate(kind)
-    result = kg().store.query(text)
+    context = kg()
+    query = check_query(text, context.graphs, context.limits)
+    check_dataset_parameters(context.graphs)
+    mime = negotiate("CONSTRUCT" if query.kind in ("CONSTRUCT", "DESCRIBE") else "SELECT")
+    result = context.endpoint.query(query.text)
     if mime == "text/html":
         return Response(render_template("sparql/form.html", query=text, examples=examples(), result=result))
     if result.kind == "CONSTRUCT":
         return Response(result.graph.serialize(format=RDF_BY_MIME[mime][1]), mimetype=mime)
     return Response(serialize_table(result, RESULT_FORMAT[mime]), mimetype=mime)
-
-
-def _kind(text: str) -> str:
-    from rdflib.plugins.sparql import prepareQuery
-    name = prepareQuery(text).algebra.name
-    return "CONSTRUCT" if name in ("ConstructQuery", "DescribeQuery") else "SELECT"
 
 
 def negotiate(kind: str) -> str:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from rdflib import Graph, Literal, URIRef
 from rdflib.query import Result as RdflibResult
 
+from ..errors import ResultTooLarge
+
 
 @dataclass
 class Result:
@@ -39,22 +41,32 @@ class Result:
 class Store:
     name = "store"
 
-    def query(self, text: str, bindings: dict | None = None) -> Result:
+    def query(self, text: str, bindings: dict | None = None, max_rows: int | None = None) -> Result:
+        """The whole answer; over ``max_rows`` rows or triples, ResultTooLarge."""
         raise NotImplementedError
 
     def close(self) -> None:
         pass
 
 
-def from_rdflib_result(result) -> Result:
+def capped(items, max_rows: int | None):
+    """The items, refusing the whole answer when there are more than max_rows."""
+    for count, item in enumerate(items, 1):
+        if max_rows is not None and count > max_rows:
+            raise ResultTooLarge(f"the answer has more than {max_rows} results (the cap); "
+                                 "add a LIMIT or narrow the pattern")
+        yield item
+
+
+def from_rdflib_result(result, max_rows: int | None = None) -> Result:
     if result.type == "SELECT":
         names = [str(v) for v in result.vars]
-        rows = [{n: row[i] for i, n in enumerate(names) if row[i] is not None} for row in result]
+        rows = [{n: row[i] for i, n in enumerate(names) if row[i] is not None} for row in capped(result, max_rows)]
         return Result("SELECT", names, rows)
     if result.type == "ASK":
         return Result("ASK", boolean=bool(result.askAnswer))
     graph = Graph()
-    for t in result:
+    for t in capped(result, max_rows):
         graph.add(t)
     return Result("CONSTRUCT", graph=graph)
 

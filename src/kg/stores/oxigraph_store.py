@@ -1,9 +1,15 @@
-"""pyoxigraph on disk under build/oxigraph, loaded from the artefact and
-reloaded only when the artefact changed (the manifest's hash is recorded)."""
+"""pyoxigraph on disk under build/, loaded from the artefact and reloaded
+only when the artefact changed. Each load goes to its own folder
+``oxigraph-<manifest hash>``, made under a temporary name and renamed into
+place, so a process that has the previous one open keeps reading a whole
+store while the next is made (old or new, never half)."""
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -12,7 +18,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from ..build import ARTEFACT, MANIFEST
 from ..errors import QueryError
 from ..paths import build_dir
-from .base import Result, Store, bind_in_text
+from .base import Result, Store, bind_in_text, capped
+
+KEEP = 2  # store folders kept: the current one and the one before, which a reader may still hold
 
 
 def to_rdflib(term):
@@ -37,17 +45,14 @@ class OxigraphStore(Store):
     def from_build(cls, out=None) -> "OxigraphStore":
         out = Path(out or build_dir())
         stamp = hashlib.sha256((out / MANIFEST).read_bytes()).hexdigest()
-        path, marker = out / "oxigraph", out / "oxigraph.loaded"
-        if not (path.is_dir() and marker.exists() and marker.read_text() == stamp):
-            shutil.rmtree(path, ignore_errors=True)
-            store = ox.Store(str(path))
-            store.bulk_load(path=str(out / ARTEFACT), format=ox.RdfFormat.N_QUADS)
-            store.flush()
-            marker.write_text(stamp)
-            return cls(store)
+        path = out / f"oxigraph-{stamp[:16]}"
+        with _locked(out / "oxigraph.lock"):
+            if not path.is_dir():
+                _load_into(path, out / ARTEFACT)
+                _prune(out)
         return cls(ox.Store.read_only(str(path)))
 
-    def query(self, text: str, bindings: dict | None = None) -> Result:
+    def query(self, text: str, bindings: dict | None = None, max_rows: int | None = None) -> Result:
         try:
             answer = self.store.query(bind_in_text(text, bindings), use_default_graph_as_union=True)
         except SyntaxError as err:
@@ -59,10 +64,38 @@ class OxigraphStore(Store):
         if isinstance(answer, ox.QuerySolutions):
             names = [v.value for v in answer.variables]
             rows = []
-            for solution in answer:
+            for solution in capped(answer, max_rows):
                 rows.append({n: to_rdflib(solution[n]) for n in names if solution[n] is not None})
             return Result("SELECT", names, rows)
         graph = Graph()
-        for triple in answer:
+        for triple in capped(answer, max_rows):
             graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
         return Result("CONSTRUCT", graph=graph)
+
+
+def _load_into(path: Path, artefact: Path) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    store = ox.Store(str(tmp))
+    store.bulk_load(path=str(artefact), format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    del store  # closes the database before it is renamed
+    os.replace(tmp, path)
+
+
+def _prune(out: Path) -> None:
+    folders = sorted((p for p in out.glob("oxigraph-*") if not p.name.endswith(".tmp")),
+                     key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in folders[KEEP:]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def _locked(path: Path):
+    """One process at a time makes a store folder (workers start together)."""
+    with open(path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from rdflib import Dataset, Variable
 
 from ..build import load_artefact
-from ..errors import QueryError
+from ..errors import KgError, QueryError
 from .base import Result, Store, from_rdflib_result
 
 
@@ -19,10 +19,12 @@ class RdflibStore(Store):
     def from_build(cls, out=None) -> "RdflibStore":
         return cls(load_artefact(out))
 
-    def query(self, text: str, bindings: dict | None = None) -> Result:
+    def query(self, text: str, bindings: dict | None = None, max_rows: int | None = None) -> Result:
         init = {Variable(k): v for k, v in (bindings or {}).items()}
         try:
             result = self.dataset.query(text, initBindings=init)
-            return from_rdflib_result(result)
+            return from_rdflib_result(result, max_rows)
+        except (KgError, MemoryError, RecursionError):
+            raise
         except Exception as err:
             raise QueryError(f"query failed: {err}".splitlines()[0]) from None

@@ -9,7 +9,7 @@ from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
 from ..errors import QueryError, StoreError
-from .base import Result, Store, bind_in_text, without_comments
+from .base import Result, Store, bind_in_text, capped, without_comments
 
 
 def _term(cell: dict):
@@ -29,7 +29,7 @@ class RemoteStore(Store):
     def __init__(self, url: str, timeout: int = 60):
         self.url, self.timeout = url, timeout
 
-    def query(self, text: str, bindings: dict | None = None) -> Result:
+    def query(self, text: str, bindings: dict | None = None, max_rows: int | None = None) -> Result:
         client = SPARQLWrapper(self.url)
         client.setTimeout(self.timeout)
         client.setMethod(POST)
@@ -46,10 +46,11 @@ class RemoteStore(Store):
         if kind in ("CONSTRUCT", "DESCRIBE"):
             graph = Graph()
             graph.parse(data=raw, format="turtle")
+            list(capped(graph, max_rows))
             return Result("CONSTRUCT", graph=graph)
         data = json.loads(raw)
         if "boolean" in data:
             return Result("ASK", boolean=data["boolean"])
         names = data["head"]["vars"]
-        rows = [{k: _term(v) for k, v in row.items()} for row in data["results"]["bindings"]]
+        rows = [{k: _term(v) for k, v in row.items()} for row in capped(data["results"]["bindings"], max_rows)]
         return Result("SELECT", names, rows)

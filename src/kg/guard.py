@@ -1,0 +1,99 @@
+"""What a public query must pass before any engine sees it.
+
+In order: its size, how deeply its brackets nest (counted before parsing, so
+a query built to overflow a parser's or an engine's stack never reaches
+one), then rdflib's parser. The parsed algebra, after the grammar's
+``\\uXXXX`` escapes are expanded, is what is checked: no update, no SERVICE
+in any spelling, no FROM / FROM NAMED naming a graph the dataset does not
+hold (rdflib would fetch it over HTTP). The text that was checked, escapes
+expanded, is the text that runs.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pyparsing import ParseException
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import expandUnicodeEscapes, parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+
+from .errors import QueryError, Refused, TooLarge
+from .limits import Limits
+
+# strings, IRIs and comments, whose brackets do not nest; then the brackets that do
+TOKENS = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+                    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*|[{(\[]|[})\]]')
+KINDS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
+READ_ONLY = "this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, …) is not allowed"
+
+
+@dataclass(frozen=True)
+class CheckedQuery:
+    text: str  # escapes expanded: what was checked is what runs
+    kind: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
+
+
+def nesting_depth(text: str) -> int:
+    depth = deepest = 0
+    for match in TOKENS.finditer(text):
+        token = match.group()
+        if token in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in "})]":
+            depth -= 1
+    return deepest
+
+
+def check_query(text: str, graphs: frozenset, limits: Limits = Limits()) -> CheckedQuery:
+    """The query ready to run, or the error that refuses it."""
+    if len(text.encode("utf-8")) > limits.max_query_bytes:
+        raise TooLarge(f"query text over {limits.max_query_bytes} bytes")
+    text = expandUnicodeEscapes(text)
+    if nesting_depth(text) > limits.max_nesting:
+        raise QueryError(f"query nested more than {limits.max_nesting} brackets deep")
+    algebra = _parse(text)
+    _refuse_service(algebra)
+    for clause in algebra.get("datasetClause") or ():
+        check_graph(clause.default or clause.named, "FROM NAMED" if clause.named else "FROM", graphs)
+    return CheckedQuery(text, KINDS[algebra.name])
+
+
+def check_graph(iri, where: str, graphs: frozenset) -> None:
+    if str(iri) not in graphs:
+        raise Refused(f"{where} <{iri}>: no such graph in this dataset (nothing is fetched from elsewhere)")
+
+
+def _parse(text: str) -> CompValue:
+    try:
+        return translateQuery(parseQuery(text)).algebra
+    except ParseException as err:
+        if is_update(text):
+            raise Refused(READ_ONLY) from None
+        raise QueryError(f"syntax error at line {err.lineno}, column {err.col}: {err.msg}") from None
+    except RecursionError:
+        raise QueryError("query nested too deeply to parse") from None
+    except Exception as err:  # rdflib's algebra raises plain exceptions for scoping errors
+        raise QueryError(f"query rejected: {err}".splitlines()[0]) from None
+
+
+def is_update(text: str) -> bool:
+    try:
+        parseUpdate(text)
+        return True
+    except (ParseException, RecursionError):
+        return False
+
+
+def _refuse_service(node) -> None:
+    if isinstance(node, CompValue):
+        if node.name == "ServiceGraphPattern":
+            raise Refused("SERVICE (federated query) is not allowed: this endpoint makes no outbound requests")
+        children = node.values()
+    elif isinstance(node, (list, tuple)):
+        children = node
+    else:
+        return
+    for child in children:
+        _refuse_service(child)

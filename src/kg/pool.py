@@ -1,0 +1,174 @@
+"""The public endpoint's query runner: a few worker processes (see
+:mod:`kg.worker`), each holding the store, and a queue of the idle ones.
+
+A query gets the first idle worker; if none frees up within the time limit
+the answer is 503. A worker that runs past the time limit is killed and a
+fresh one started in the background, so a query that hangs or crashes an
+engine never takes the server down and the next request is served
+normally. A query that timed out is remembered (by its text, whitespace
+folded) and refused at once for a while instead of costing a worker again.
+"""
+from __future__ import annotations
+
+import atexit
+import hashlib
+import logging
+import os
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from rdflib import Graph
+
+from . import errors
+from .errors import EngineFailure, KgError, QueryTimeout, StoreError
+from .limits import Limits
+from .stores.base import Result, Store
+
+log = logging.getLogger("kg.pool")
+FORWARDED = {cls.__name__: cls for cls in (errors.QueryError, errors.ResultTooLarge, errors.StoreError,
+                                           errors.EngineFailure, errors.Refused)}
+START_TIMEOUT = 120.0  # seconds a new worker may take to load the store
+
+
+class Worker:
+    """One worker process and the parent's end of its connection."""
+
+    def __init__(self, store_name: str, out: Path, limits: Limits):
+        parent, child = socket.socketpair()
+        command = [sys.executable, "-m", "kg.worker", store_name, str(out), str(child.fileno()),
+                   str(limits.worker_memory_mb)]
+        self.process = subprocess.Popen(command, pass_fds=[child.fileno()], stdin=subprocess.DEVNULL)
+        child.close()
+        self.connection = Connection(parent.detach())
+
+    def wait_ready(self) -> None:
+        if not self.connection.poll(START_TIMEOUT):
+            self.kill()
+            raise StoreError("a query worker did not start in time")
+        message = self.connection.recv()
+        if message[0] != "ready":
+            self.kill()
+            raise StoreError(f"a query worker could not open the store: {message[1]}")
+
+    def ask(self, request: tuple, timeout: float):
+        """The worker's reply, None past the time limit; EOFError if it died."""
+        self.connection.send(request)
+        if not self.connection.poll(timeout):
+            return None
+        return self.connection.recv()
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait()
+        self.connection.close()
+
+
+class QueryPool(Store):
+    name = "pool"
+
+    def __init__(self, store_name: str, out: Path, limits: Limits = Limits()):
+        self.store_name, self.out, self.limits = store_name, Path(out), limits
+        self.idle: queue.Queue = queue.Queue()
+        self.workers: set = set()
+        self.expensive: dict[str, float] = {}
+        self.lock = threading.Lock()
+        self.closed = False
+        for _ in range(limits.workers):
+            self._start_worker()
+        atexit.register(self.close)
+
+    def _start_worker(self) -> None:
+        def start():
+            try:
+                worker = Worker(self.store_name, self.out, self.limits)
+                with self.lock:
+                    self.workers.add(worker)
+                worker.wait_ready()
+            except (KgError, OSError) as err:
+                log.error("query worker: %s", err)
+                return
+            if self.closed:
+                worker.kill()
+            else:
+                self.idle.put(worker)
+        threading.Thread(target=start, daemon=True, name="kg-worker-start").start()
+
+    def query(self, text: str, bindings: dict | None = None, max_rows: int | None = None) -> Result:
+        key = fingerprint(text)
+        self._refuse_if_expensive(key)
+        worker = self._idle_worker()
+        request = (text, bindings, max_rows if max_rows is not None else self.limits.max_results)
+        try:
+            reply = worker.ask(request, self.limits.timeout)
+        except (EOFError, OSError):
+            self._replace(worker)
+            raise EngineFailure("the query engine failed on this query (its worker was restarted)") from None
+        if reply is None:
+            self._replace(worker)
+            with self.lock:
+                self.expensive[key] = time.monotonic() + self.limits.expensive_ttl
+            raise QueryTimeout(f"the query ran past the time limit of {self.limits.timeout:g} s and was stopped")
+        self.idle.put(worker)
+        return to_result(reply)
+
+    def _idle_worker(self) -> Worker:
+        try:
+            return self.idle.get(timeout=self.limits.timeout)
+        except queue.Empty:
+            raise QueryTimeout("every query worker is busy; try again shortly") from None
+
+    def _refuse_if_expensive(self, key: str) -> None:
+        with self.lock:
+            until = self.expensive.get(key)
+            if until is not None and until < time.monotonic():
+                del self.expensive[key]
+                until = None
+        if until is not None:
+            raise QueryTimeout("this query ran past the time limit recently and is not run again for now")
+
+    def _replace(self, worker: Worker) -> None:
+        worker.kill()
+        with self.lock:
+            self.workers.discard(worker)
+        if not self.closed:
+            self._start_worker()
+
+    def ready(self, timeout: float = START_TIMEOUT) -> bool:
+        """Wait until every worker has started (for tests and benchmarks)."""
+        deadline = time.monotonic() + timeout
+        while self.idle.qsize() < self.limits.workers and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.idle.qsize() >= self.limits.workers
+
+    def pids(self) -> list[int]:
+        with self.lock:
+            return [w.process.pid for w in self.workers]
+
+    def close(self) -> None:
+        self.closed = True
+        with self.lock:
+            workers, self.workers = list(self.workers), set()
+        for worker in workers:
+            worker.kill()
+
+
+def fingerprint(text: str) -> str:
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+def to_result(reply: tuple) -> Result:
+    if reply[0] == "error":
+        raise FORWARDED.get(reply[1], EngineFailure)(reply[2])
+    _ok, kind, names, rows, boolean, triples = reply
+    graph = None
+    if triples is not None:
+        graph = Graph()
+        for triple in triples:
+            graph.add(triple)
+    return Result(kind, names, rows, boolean, graph)

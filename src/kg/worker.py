@@ -1,0 +1,98 @@
+"""A query worker: a process of its own that holds one store and answers
+queries sent over a connection, so that a query which hangs, overflows a
+stack or exhausts memory costs this process, never the server.
+
+Started by :mod:`kg.pool` as ``python -m kg.worker STORE BUILD_DIR FD
+MEMORY_MB``. Before it opens the store it forbids outbound connections
+(except to a remote store's host) and limits its own address space. Before
+each query it checks the artefact's manifest and reopens the store when a
+rebuild replaced it.
+"""
+from __future__ import annotations
+
+import hashlib
+import resource
+import sys
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from .errors import KgError
+from .offline import allowed_host, forbid_network
+
+WARM_UP = "stats-graphs"
+
+
+def manifest_stamp(out: Path) -> str | None:
+    from .build import MANIFEST
+    try:
+        return hashlib.sha256((out / MANIFEST).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+class Holder:
+    """The store this worker answers from, reopened when the artefact changes."""
+
+    def __init__(self, store_name: str, out: Path):
+        self.store_name, self.out = store_name, out
+        self.stamp, self.store = None, None
+        self.refresh()
+
+    def refresh(self) -> None:
+        stamp = manifest_stamp(self.out)
+        if self.store is None or stamp != self.stamp:
+            from .stores import open_store
+            self.store, self.stamp = open_store(self.store_name, self.out), stamp
+            self.warm_up()
+
+    def warm_up(self) -> None:
+        """Run one named query, so the first real one does not pay for rdflib's set-up."""
+        from .queries import named_queries
+        self.store.query(named_queries()[WARM_UP].text)
+
+
+def answer(holder: Holder, text: str, bindings, max_rows: int) -> tuple:
+    """("ok", kind, vars, rows, boolean, triples) or ("error", class name, message)."""
+    try:
+        holder.refresh()
+        result = holder.store.query(text, bindings, max_rows=max_rows)
+    except KgError as err:
+        return ("error", type(err).__name__, str(err).splitlines()[0])
+    except MemoryError:
+        return ("error", "EngineFailure", "the query needed more memory than a worker may use")
+    except RecursionError:
+        return ("error", "QueryError", "the query is nested too deeply for the engine")
+    except Exception as err:  # an engine's own failure on this query: report it, keep serving
+        return ("error", "EngineFailure", f"the query engine failed: {type(err).__name__}")
+    triples = list(result.graph) if result.graph is not None else None
+    return ("ok", result.kind, result.vars, result.rows, result.boolean, triples)
+
+
+def serve(connection: Connection, holder: Holder) -> None:
+    connection.send(("ready", holder.stamp))
+    while True:
+        try:
+            text, bindings, max_rows = connection.recv()
+        except (EOFError, OSError):  # the server is gone: so is this worker
+            return
+        connection.send(answer(holder, text, bindings, max_rows))
+
+
+def main(argv: list[str]) -> int:
+    store_name, out, fd, memory_mb = argv[0], Path(argv[1]), int(argv[2]), int(argv[3])
+    sys.stdout = sys.stderr  # nothing this process prints may mix with the protocol
+    forbid_network(allowed_host(store_name))
+    if memory_mb > 0:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    connection = Connection(fd)
+    try:
+        holder = Holder(store_name, out)
+    except (KgError, OSError) as err:
+        connection.send(("failed", str(err).splitlines()[0]))
+        return 2
+    serve(connection, holder)
+    return 0
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
