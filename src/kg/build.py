@@ -21,6 +21,7 @@ from rdflib import Dataset
 from . import __version__
 from .errors import ValidationFailed
 from .load import INFERRED, input_files, load_dataset
+from .offline import offline
 from .paths import build_dir, project_dir
 from .reason import reason
 from .rules import load_rules, rule_files
@@ -59,7 +60,12 @@ def is_current(out: Path | None = None) -> bool:
 
 
 def build(force: bool = False, progress=lambda msg: None, out: Path | None = None) -> BuildResult:
-    out = out or build_dir()
+    """Build unless current; no stage may reach the network (owl:imports, remote contexts …)."""
+    with offline():
+        return _build(force, progress, out or build_dir())
+
+
+def _build(force: bool, progress, out: Path) -> BuildResult:
     if not force and is_current(out):
         progress("nothing changed; artefact is current")
         return BuildResult(read_manifest(out), False)

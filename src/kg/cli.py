@@ -8,6 +8,7 @@ import sys
 from collections import Counter
 
 from .errors import KgError, ValidationFailed
+from .limits import Limits
 from .paths import build_dir
 
 
@@ -146,10 +147,13 @@ def cmd_publish(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    from .limits import Limits
     from .serve import serve
     if not _is_remote(args.store):
         _ensure_built()
-    return serve(args.store, args.host, args.port)
+    limits = Limits().with_overrides({"timeout": args.timeout, "max_results": args.max_results,
+                                      "workers": args.workers, "rate": args.rate_limit, "burst": args.burst})
+    return serve(args.store, args.host, args.port, limits)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -185,6 +189,13 @@ def parser() -> argparse.ArgumentParser:
     p = add("serve", cmd_serve, "build if needed and serve the explorer and SPARQL endpoint", store=True)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    defaults = Limits()
+    p.add_argument("--timeout", type=float, help=f"seconds a /sparql query may run (default {defaults.timeout:g})")
+    p.add_argument("--max-results", type=int, help=f"rows or triples an answer may have (default {defaults.max_results})")
+    p.add_argument("--workers", type=int, help=f"query worker processes (default {defaults.workers})")
+    p.add_argument("--rate-limit", type=float,
+                   help=f"requests per second one client may sustain, 0 for no limit (default {defaults.rate:g})")
+    p.add_argument("--burst", type=int, help=f"requests one client may send at once (default {defaults.burst})")
     return main
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pyparsing import ParseException
 from rdflib.plugins.sparql.algebra import translateQuery
@@ -46,6 +47,7 @@ def nesting_depth(text: str) -> int:
     return deepest
 
 
+@lru_cache(maxsize=512)  # a public endpoint sees the same queries again and again
 def check_query(text: str, graphs: frozenset, limits: Limits = Limits()) -> CheckedQuery:
     """The query ready to run, or the error that refuses it."""
     if len(text.encode("utf-8")) > limits.max_query_bytes:

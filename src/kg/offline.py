@@ -11,6 +11,8 @@ that serve or build, never for a library user's interpreter.
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
+from contextvars import ContextVar
 from urllib.parse import urlsplit
 
 # audit events that precede a lookup or a connection; the first argument after
@@ -31,13 +33,43 @@ def allowed_host(url: str | None) -> str | None:
 
 
 def forbid_network(allowed: str | None = None) -> None:
-    """From now on this process opens no connection, except to ``allowed``
-    (a host name; its address is looked up once, before the hook is on)."""
-    hosts = _addresses(allowed)
+    """From now on this whole process opens no connection, except to
+    ``allowed`` (a host name; its address is looked up once, before)."""
+    global _PROCESS_HOSTS
+    _install_hook()
+    _PROCESS_HOSTS = _addresses(allowed)
+
+
+@contextmanager
+def offline():
+    """No connection at all while the block runs (in this thread), e.g. a build."""
+    _install_hook()
+    token = _BLOCK_HOSTS.set(frozenset())
+    try:
+        yield
+    finally:
+        _BLOCK_HOSTS.reset(token)
+
+
+_PROCESS_HOSTS: frozenset | None = None  # hosts a whole process may reach; None: no process-wide rule
+_BLOCK_HOSTS: ContextVar = ContextVar("kg_offline_hosts", default=None)
+_HOOKED = []
+
+
+def _install_hook() -> None:
+    if _HOOKED:
+        return
+    _HOOKED.append(True)
 
     def hook(event: str, args: tuple) -> None:
-        if event in NETWORK_EVENTS and _host(event, args) not in hosts:
-            raise NetworkRefused(f"outbound request refused ({event} {_host(event, args)}): this process makes none")
+        if event not in NETWORK_EVENTS:
+            return
+        allowed = _BLOCK_HOSTS.get()
+        if allowed is None:
+            allowed = _PROCESS_HOSTS
+        if allowed is not None and _host(event, args) not in allowed:
+            raise NetworkRefused(f"outbound request refused ({event} {_host(event, args)}): "
+                                 "this process makes none")
 
     sys.addaudithook(hook)
 

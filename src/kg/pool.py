@@ -90,8 +90,8 @@ class QueryPool(Store):
                 with self.lock:
                     self.workers.add(worker)
                 worker.wait_ready()
-            except (KgError, OSError) as err:
-                log.error("query worker: %s", err)
+            except (KgError, OSError, EOFError) as err:
+                log.error("query worker did not start: %s", err or type(err).__name__)
                 return
             if self.closed:
                 worker.kill()
