@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections import Counter
 
@@ -201,6 +202,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
+    logging.getLogger("rdflib").setLevel(logging.ERROR)  # its warnings carry tracebacks; our errors say it in one line
     try:
         return args.func(args)
     except ValidationFailed as err:

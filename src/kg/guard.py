@@ -21,10 +21,8 @@ from rdflib.plugins.sparql.parserutils import CompValue
 
 from .errors import QueryError, Refused, TooLarge
 from .limits import Limits
+from .nesting import too_deep
 
-# strings, IRIs and comments, whose brackets do not nest; then the brackets that do
-TOKENS = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-                    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*|[{(\[]|[})\]]')
 KINDS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
 READ_ONLY = "this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, …) is not allowed"
 
@@ -35,25 +33,13 @@ class CheckedQuery:
     kind: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
 
 
-def nesting_depth(text: str) -> int:
-    depth = deepest = 0
-    for match in TOKENS.finditer(text):
-        token = match.group()
-        if token in "{([":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif token in "})]":
-            depth -= 1
-    return deepest
-
-
 @lru_cache(maxsize=512)  # a public endpoint sees the same queries again and again
 def check_query(text: str, graphs: frozenset, limits: Limits = Limits()) -> CheckedQuery:
     """The query ready to run, or the error that refuses it."""
     if len(text.encode("utf-8")) > limits.max_query_bytes:
         raise TooLarge(f"query text over {limits.max_query_bytes} bytes")
     text = expandUnicodeEscapes(text)
-    if nesting_depth(text) > limits.max_nesting:
+    if too_deep(text, limits.max_nesting) is not None:
         raise QueryError(f"query nested more than {limits.max_nesting} brackets deep")
     algebra = _parse(text)
     _refuse_service(algebra)

@@ -6,18 +6,22 @@ Graph IRIs: ``graph/ontology/core`` for ``ontology/core.ttl``,
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from .errors import InputError
+from .nesting import too_deep
 from .paths import project_dir
 
 GRAPH = "https://w3id.org/practitioner-evidence/graph/"
 INFERRED = URIRef(GRAPH + "inferred")
 LAYERS = ("ontology", "data")
+MAX_NESTING = 64  # brackets inside one another in a data file, checked before the parser recurses
+BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 @dataclass(frozen=True)
@@ -43,24 +47,72 @@ def parse_file(item: InputFile) -> Graph:
     """Parse one Turtle file, turning any parser failure into an InputError."""
     raw = item.path.read_bytes()
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
         col = err.start - raw.rfind(b"\n", 0, err.start)
         raise InputError(item.display, line, col, "not UTF-8 text") from None
+    deep = too_deep(text, MAX_NESTING)
+    if deep is not None:
+        raise InputError(item.display, *_line_col(text, deep), f"brackets nested more than {MAX_NESTING} deep")
     graph = Graph()
     try:
         graph.parse(data=text, format="turtle", publicID=item.path.as_uri())
     except BadSyntax as err:
         raise InputError(item.display, *_position(err), err._why) from None
     except (ValueError, TypeError, RecursionError) as err:
-        raise InputError(item.display, 1, 1, f"{type(err).__name__}: {err}".splitlines()[0]) from None
+        message = f"{type(err).__name__}: {err}".splitlines()[0]
+        raise InputError(item.display, *_line_col(text, _quoted_offset(text, str(err))), message) from None
+    _check_terms(graph, text, item.display)
     return graph
+
+
+def _check_terms(graph: Graph, text: str, display: str) -> None:
+    """What rdflib lets through with a warning at most: IRIs with characters
+    no IRI may hold, literals as subjects, ill-typed literals, lone surrogates."""
+    for triple in graph:
+        for position, term in enumerate(triple):
+            problem = _term_problem(term, position)
+            if problem:
+                where = _line_col(text, _offset_of(text, term))
+                raise InputError(display, *where, problem)
+
+
+def _term_problem(term, position: int) -> str | None:
+    if isinstance(term, URIRef) and BAD_IRI.search(term):
+        return f"bad IRI <{term}>: it may not hold spaces, control characters or any of <>\"{{}}|^`\\"
+    if isinstance(term, Literal):
+        if position == 0:
+            return f"a literal cannot be a subject: {term.n3()[:60]}"
+        if term.ill_typed:
+            return f"ill-typed literal {term.n3()[:80]}"
+    if isinstance(term, (URIRef, Literal)):
+        try:
+            str(term).encode("utf-8")
+        except UnicodeEncodeError:
+            return f"not valid Unicode (a lone surrogate) in {type(term).__name__}"
+    return None
+
+
+def _offset_of(text: str, term) -> int:
+    found = text.find(f'"{term}' if isinstance(term, Literal) else str(term))
+    if found < 0 and isinstance(term, URIRef):  # written as a prefixed name or with escapes
+        found = text.find(str(term).rsplit("/", 1)[-1][:20] or str(term))
+    return max(found, 0)
+
+
+def _quoted_offset(text: str, message: str) -> int:
+    quoted = re.search(r"'([^']+)'", message)
+    return max(text.find(quoted.group(1)), 0) if quoted else 0
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
 
 
 def _position(err: BadSyntax) -> tuple[int, int]:
     text = err._str.decode("utf-8", "replace") if isinstance(err._str, bytes) else str(err._str)
-    offset = min(err._i, len(text))
+    offset = len(text) if err._i < 0 else min(err._i, len(text))  # -1: at the end
     return err.lines + 1, offset - text.rfind("\n", 0, offset)
 
 
