@@ -289,3 +289,9 @@ def test_factor_outcome_and_setting_pages_list_their_claims(client, path, broade
 def test_every_explorer_page_has_breadcrumbs_and_a_permalink(client):
     for path in ("/", "/gaps", "/claims", "/sources", "/search?q=trust", f"/claim/{CLAIM}", "/source/matrix-b5"):
         assert 'class="permalink"' in _crumbs(client, path), path
+
+
+def test_why_breadcrumbs_lead_back_to_the_claim(client):
+    path = "/why?" + "&".join(f"{k}={quote(v)}" for k, v in (
+        ("s", f"<{ID}claim/{CLAIM}>"), ("p", "pe:supports"), ("o", f"<{ID}proposition/{CENTRAL}>")))
+    assert f'<a href="/claim/{CLAIM}">' in _crumbs(client, path)

@@ -16,9 +16,9 @@ BOX = 34          # height of a one-row node
 TOP = 46          # room for the column headings
 MAX_EXCERPTS = 2  # excerpts drawn per claim; the rest are counted
 # column: (x, width, characters per line)
-COLUMNS = {"proposition": (8, 170, 26), "component": (200, 190, 29), "claim": (412, 300, 48),
-           "work": (734, 210, 33), "excerpt": (966, 250, 37)}
-WIDTH = 1224
+COLUMNS = {"proposition": (6, 150, 22), "component": (170, 172, 26), "claim": (362, 290, 46),
+           "work": (672, 186, 29), "excerpt": (878, 196, 30)}
+WIDTH = 1080
 HEADINGS = (("proposition", "Proposition"), ("component", "Components"), ("claim", "Claims"),
             ("work", "Stated in"), ("excerpt", "Excerpts in their source"))
 COLOURS = {"supports": "#1b6e20", "challenges": "#a11111", "qualifies": "#8a6700"}
@@ -137,8 +137,9 @@ def draw_claim(canvas: Canvas, claim: ClaimNode, y: float) -> float:
     for i, ex in enumerate(claim.excerpts[:MAX_EXCERPTS]):
         ey = y + i * ROW
         slug = ex.source.rsplit("/", 1)[-1]
-        canvas.nodes.append(node("excerpt", ey + (ROW - BOX) / 2, BOX, f"{slug} {ex.start}–{ex.end}: “{ex.exact}”",
-                                 f"/source/{slug}#char={ex.start},{ex.end}", ex.exact))
+        canvas.nodes.append(node("excerpt", ey + (ROW - BOX) / 2, BOX, f"{slug}: “{ex.exact}”",
+                                 f"/source/{slug}#char={ex.start},{ex.end}",
+                                 f"{slug}, characters {ex.start}–{ex.end}: “{ex.exact}”"))
         canvas.edges.append(edge(start, ey + ROW / 2, "excerpt", ey + ROW / 2))
     if len(claim.excerpts) > MAX_EXCERPTS:
         extra = len(claim.excerpts) - MAX_EXCERPTS

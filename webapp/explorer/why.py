@@ -5,7 +5,7 @@ from flask import render_template, request
 from werkzeug.exceptions import BadRequest
 
 from kg.explain import Explainer, load_derivations
-from kg.terms import parse_term
+from kg.terms import parse_term, short
 
 from ..common import kg
 from . import bp
@@ -24,4 +24,11 @@ def why():
     triple = tuple(parse_term(request.args[k], k) for k in ("s", "p", "o"))
     tree = explainer().explain(triple)
     return render_template("explorer/why.html", tree=tree, triple=triple,
-                           breadcrumbs=[("Home", "/"), ("Why?", None)])
+                           breadcrumbs=[("Home", "/"), *subject_crumb(triple[0]), ("Why?", None)])
+
+
+def subject_crumb(subject) -> list:
+    """The page of the triple's subject, when the explorer has one."""
+    from .pages import page_for
+    href = page_for(subject)
+    return [(short(subject), href)] if href else []
