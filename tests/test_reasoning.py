@@ -67,6 +67,28 @@ def test_prp_spo2_if_a_claim_bears_on_a_component_then_it_bears_on_the_whole():
     assert (claim, PE.supports, prop) in out
 
 
+def test_the_engine_reaches_the_same_closure_whatever_order_the_triples_arrive_in():
+    """Premises are joined when the last of them is processed: a chain axiom
+    whose list cells, or a property whose schema, arrive after the data must
+    still fire (and so must the opposite order)."""
+    from kg.owlrl_engine import Engine
+
+    chain_prop, link1, link2 = ID["p-chain"], ID["p1"], ID["p2"]
+    a, b, c, head, rest = ID["a"], ID["b"], ID["c"], ID["l1"], ID["l2"]
+    data = [(a, link1, b), (b, link2, c), (a, PE.supports, prop), (prop, PE.hasComponent, part)]
+    schema = [(chain_prop, OWL.propertyChainAxiom, head), (head, RDF.first, link1), (head, RDF.rest, rest),
+              (rest, RDF.first, link2), (rest, RDF.rest, RDF.nil),
+              (PE.supports, RDFS.subPropertyOf, PE.bearsOn), (PE.bearsOn, RDFS.domain, PE.Claim)]
+    closures = []
+    for order in (data + schema, schema + data, schema[::-1] + data[::-1], data[::-1] + schema[::-1]):
+        engine = Engine()
+        engine.assert_triples(order)
+        engine.run()
+        closures.append(set(engine.why))
+    assert (a, chain_prop, c) in closures[0] and (a, RDF.type, PE.Claim) in closures[0]
+    assert all(closure == closures[0] for closure in closures)
+
+
 def test_cls_hv2_if_a_setting_has_formal_power_3_then_it_is_of_the_highest_formal_power():
     out = infer((hard, PE.formalPower, Literal(3)), (easy, PE.formalPower, Literal(1)))
     assert (hard, RDF.type, PE.HighestFormalPowerSetting) in out

@@ -16,23 +16,33 @@ BUILTIN = (
     "http://www.w3.org/2002/07/owl#",
     "http://www.w3.org/2001/XMLSchema#",
 )
-REFLEXIVE = {OWL.sameAs, RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, OWL.equivalentProperty}
-TRIVIAL = {OWL.Thing, RDFS.Resource, OWL.Nothing}
+REFLEXIVE = frozenset((OWL.sameAs, RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass,
+                       OWL.equivalentProperty))
+TRIVIAL = frozenset((OWL.Thing, RDFS.Resource, OWL.Nothing))
+LITERAL_CLASSES = frozenset((RDFS.Literal, RDFS.Datatype))
+TYPE = RDF.type
+NOT_IRI = (Literal, BNode)
 
 
 def is_builtin(term) -> bool:
-    return isinstance(term, URIRef) and str(term).startswith(BUILTIN)
+    return isinstance(term, URIRef) and str.startswith(term, BUILTIN)
 
 
 def is_noise(triple) -> bool:
     s, p, o = triple
-    if isinstance(s, (Literal, BNode)) or isinstance(o, BNode) or is_builtin(s):
+    # exact types first: this runs on every inferred triple, and rdflib's
+    # isinstance checks go through abstract base classes
+    if type(s) is not URIRef and isinstance(s, NOT_IRI):
         return True
-    if s == o and p in REFLEXIVE:
+    if type(o) is not URIRef and type(o) is not Literal and isinstance(o, BNode):
+        return True
+    if str.startswith(s, BUILTIN):
+        return True
+    if p in REFLEXIVE and s == o:
         return True
     if o in TRIVIAL:
         return True
-    return p == RDF.type and is_builtin(o) and o in (RDFS.Literal, RDFS.Datatype)
+    return o in LITERAL_CLASSES and p == TYPE
 
 
 def without_noise(triples):

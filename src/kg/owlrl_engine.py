@@ -14,6 +14,11 @@ falls back to owlrl itself.
 
 Triples with a literal subject (literal typing) are never produced: they are
 noise and no rule here takes them as a premise.
+
+Terms are interned (one Python object per distinct term) and literals are
+recognised by ``type(term) is Literal``: rdflib's term equality and its
+abstract-class ``isinstance`` checks are what the inner loops spent most of
+their time on.
 """
 from __future__ import annotations
 
@@ -29,31 +34,39 @@ TYPE, SUB_CLASS, SUB_PROP = RDF.type, RDFS.subClassOf, RDFS.subPropertyOf
 DOMAIN, RANGE = RDFS.domain, RDFS.range
 EQ_CLASS, EQ_PROP, INVERSE = OWL.equivalentClass, OWL.equivalentProperty, OWL.inverseOf
 SAME_AS, HAS_VALUE, ON_PROP = OWL.sameAs, OWL.hasValue, OWL.onProperty
-CHAIN = OWL.propertyChainAxiom
+CHAIN, FIRST, REST, NIL = OWL.propertyChainAxiom, RDF.first, RDF.rest, RDF.nil
+SYMMETRIC, TRANSITIVE = OWL.SymmetricProperty, OWL.TransitiveProperty
+LIST_PREDICATES = frozenset((CHAIN, FIRST, REST))
+VOCABULARY = (TYPE, SUB_CLASS, SUB_PROP, DOMAIN, RANGE, EQ_CLASS, EQ_PROP, INVERSE, SAME_AS,
+              HAS_VALUE, ON_PROP, CHAIN, FIRST, REST, NIL, SYMMETRIC, TRANSITIVE)
 
-UNSUPPORTED = (
+UNSUPPORTED = frozenset((
     OWL.intersectionOf, OWL.unionOf, OWL.someValuesFrom, OWL.allValuesFrom,
     OWL.maxCardinality, OWL.maxQualifiedCardinality, OWL.cardinality, OWL.hasKey,
     OWL.propertyDisjointWith, OWL.disjointWith, OWL.complementOf, OWL.oneOf,
     OWL.differentFrom, OWL.sourceIndividual, OWL.members, OWL.distinctMembers,
     OWL.AllDisjointClasses, OWL.FunctionalProperty, OWL.InverseFunctionalProperty,
     OWL.IrreflexiveProperty, OWL.AsymmetricProperty, OWL.onClass,
-)
+))
 
 
 def unsupported_constructs(triples: Iterable[Triple]) -> set[Node]:
     """OWL terms in the input that this engine has no rules for."""
     used = set()
-    for s, p, o in triples:
+    for _s, p, o in triples:
         if p in UNSUPPORTED:
             used.add(p)
-        if p == TYPE and o in UNSUPPORTED:
+        elif o in UNSUPPORTED and p == TYPE:
             used.add(o)
     return used
 
 
 class Store:
-    """Triples with the three indexes the rules join on."""
+    """Every triple known, and indexes of those already processed.
+
+    A triple enters the indexes only when the engine takes it off the agenda,
+    so each combination of premises is joined once, when its last premise is
+    processed (the semi-naive strategy)."""
 
     def __init__(self) -> None:
         self.triples: set[Triple] = set()
@@ -63,11 +76,13 @@ class Store:
     def add(self, t: Triple) -> bool:
         if t in self.triples:
             return False
-        s, p, o = t
         self.triples.add(t)
+        return True
+
+    def index(self, t: Triple) -> None:
+        s, p, o = t
         self.sp[s][p].add(o)
         self.po[p][o].add(s)
-        return True
 
     def objects(self, s: Node, p: Node) -> set[Node]:
         by_p = self.sp.get(s)
@@ -94,16 +109,28 @@ class Engine:
         self.store = Store()
         self.why: dict[Triple, tuple[str, tuple[Triple, ...]]] = {}
         self._agenda: deque[Triple] = deque()
+        # link predicate -> [(chain property, list head, chain, position)];
+        # None when a chain axiom or list cell arrived since it was built
+        self._chain_links: dict[Node, list] | None = None
+        self._has_same_as = False  # no eq-rep-* work until an owl:sameAs arrives
+        # one object per distinct term, so that set and dict look-ups succeed
+        # on identity instead of calling rdflib's (slow) term equality
+        self._terms: dict[Node, Node] = {term: term for term in VOCABULARY}
 
     # ------------------------------------------------------------ public
+    def intern(self, t: Triple) -> Triple:
+        terms = self._terms
+        return tuple(terms.setdefault(term, term) for term in t)
+
     def assert_triples(self, triples: Iterable[Triple]) -> None:
         for t in triples:
+            t = self.intern(t)
             if self.store.add(t):
                 self._agenda.append(t)
 
     def derive(self, t: Triple, rule: str, premises: tuple[Triple, ...]) -> bool:
         """Add a derived triple (also used for domain rules)."""
-        if isinstance(t[0], Literal) or t in self.store.triples:
+        if type(t[0]) is Literal or t in self.store.triples:
             return False
         self.store.add(t)
         self.why[t] = (rule, premises)
@@ -120,29 +147,33 @@ class Engine:
     # ------------------------------------------------------------ dispatch
     def _fire(self, t: Triple) -> None:
         s, p, o = t
+        self.store.index(t)
+        if p in LIST_PREDICATES:
+            self._chain_links = None
+            if p != CHAIN:  # a list cell may complete a chain axiom seen before
+                for prop, head in list(self.store.pairs(CHAIN)):
+                    self._chain_schema((prop, CHAIN, head))
         self._properties(t)
-        if p == TYPE:
-            self._typed(t)
-        elif p == SUB_CLASS:
-            self._sub_class(t)
-        elif p == SUB_PROP:
-            self._sub_property(t)
-        elif p in (DOMAIN, RANGE):
-            self._domain_range_schema(t)
-        elif p == EQ_CLASS:
-            self._equivalent_class(t)
-        elif p == EQ_PROP:
-            self._equivalent_property(t)
-        elif p == INVERSE:
-            self._inverse_schema(t)
-        elif p == CHAIN:
-            self._chain_schema(t)
-        elif p in (HAS_VALUE, ON_PROP):
-            self._restriction_schema(s)
-        elif p == SAME_AS:
-            self._same_as(t)
-        if p != SAME_AS and (self.store.objects(s, SAME_AS) or self.store.objects(o, SAME_AS)):
+        handler = self._schema_handlers.get(p)
+        if handler is not None:
+            handler(t)
+        if self._has_same_as and p is not SAME_AS and (
+                self.store.objects(s, SAME_AS) or self.store.objects(o, SAME_AS)):
             self._replace_same(t)
+
+    @property
+    def _schema_handlers(self) -> dict:
+        handlers = self.__dict__.get("_handlers")
+        if handlers is None:
+            restriction = lambda t: self._restriction_schema(t[0])  # noqa: E731
+            handlers = self.__dict__["_handlers"] = {
+                TYPE: self._typed, SUB_CLASS: self._sub_class, SUB_PROP: self._sub_property,
+                DOMAIN: self._domain_range_schema, RANGE: self._domain_range_schema,
+                EQ_CLASS: self._equivalent_class, EQ_PROP: self._equivalent_property,
+                INVERSE: self._inverse_schema, CHAIN: self._chain_schema,
+                HAS_VALUE: restriction, ON_PROP: restriction, SAME_AS: self._same_as,
+            }
+        return handlers
 
     # ------------------------------------------------------------ prp-*: a data triple meets the schema
     def _properties(self, t: Triple) -> None:
@@ -150,12 +181,13 @@ class Engine:
         st = self.store
         for c in st.objects(p, DOMAIN):
             self.derive((s, TYPE, c), "prp-dom", ((p, DOMAIN, c), t))
-        if not isinstance(o, Literal):
+        if type(o) is not Literal:
             for c in st.objects(p, RANGE):
                 self.derive((o, TYPE, c), "prp-rng", ((p, RANGE, c), t))
-            if OWL.SymmetricProperty in st.objects(p, TYPE):
-                self.derive((o, p, s), "prp-symp", ((p, TYPE, OWL.SymmetricProperty), t))
-            if OWL.TransitiveProperty in st.objects(p, TYPE):
+            types = st.objects(p, TYPE)
+            if SYMMETRIC in types:
+                self.derive((o, p, s), "prp-symp", ((p, TYPE, SYMMETRIC), t))
+            if TRANSITIVE in types:
                 self._transitive_step(t)
             for q in st.objects(p, INVERSE):
                 self.derive((o, q, s), "prp-inv1", ((p, INVERSE, q), t))
@@ -175,7 +207,7 @@ class Engine:
 
     def _transitive_step(self, t: Triple) -> None:
         s, p, o = t
-        axiom = (p, TYPE, OWL.TransitiveProperty)
+        axiom = (p, TYPE, TRANSITIVE)
         for z in list(self.store.objects(o, p)):
             self.derive((s, p, z), "prp-trp", (axiom, t, (o, p, z)))
         for w in list(self.store.subjects(p, s)):
@@ -183,22 +215,29 @@ class Engine:
 
     # ------------------------------------------------------------ prp-spo2: property chains
     def _chain_list(self, head: Node) -> list[Node]:
-        items, node = [], head
-        while node is not None and node != RDF.nil:
-            first = self.store.value(node, RDF.first)
-            if first is None:
+        """The list's members, or [] while it is not yet complete down to rdf:nil."""
+        items, node, seen = [], head, set()
+        while node != NIL:
+            first = self.store.value(node, FIRST)
+            if first is None or node in seen:
                 return []
+            seen.add(node)
             items.append(first)
-            node = self.store.value(node, RDF.rest)
+            node = self.store.value(node, REST)
+            if node is None:
+                return []
         return items
 
     def _chains_through(self, t: Triple) -> None:
-        s, p, o = t
-        for prop, head in list(self.store.pairs(CHAIN)):
-            chain = self._chain_list(head)
-            for k, link in enumerate(chain):
-                if link == p:
-                    self._complete_chain(prop, head, chain, k, t)
+        if self._chain_links is None:
+            links: dict[Node, list] = defaultdict(list)
+            for prop, head in list(self.store.pairs(CHAIN)):
+                chain = self._chain_list(head)
+                for k, link in enumerate(chain):
+                    links[link].append((prop, head, chain, k))
+            self._chain_links = dict(links)
+        for prop, head, chain, k in self._chain_links.get(t[1], ()):
+            self._complete_chain(prop, head, chain, k, t)
 
     def _complete_chain(self, prop, head, chain, k, t: Triple) -> None:
         lefts = self._walk(t[0], chain[:k][::-1], backward=True)
@@ -241,12 +280,12 @@ class Engine:
         value, prop = st.value(c, HAS_VALUE), st.value(c, ON_PROP)
         if value is not None and prop is not None:
             self.derive((x, prop, value), "cls-hv1", ((c, HAS_VALUE, value), (c, ON_PROP, prop), t))
-        if c == OWL.TransitiveProperty:
+        if c == TRANSITIVE:
             for s, o in list(st.pairs(x)):
                 self._transitive_step((s, x, o))
-        elif c == OWL.SymmetricProperty:
+        elif c == SYMMETRIC:
             for s, o in list(st.pairs(x)):
-                if not isinstance(o, Literal):
+                if type(o) is not Literal:
                     self.derive((o, x, s), "prp-symp", (t, (s, x, o)))
 
     def _restriction_schema(self, c: Node) -> None:
@@ -319,7 +358,7 @@ class Engine:
         rule = "prp-dom" if kind == DOMAIN else "prp-rng"
         for s, o in list(st.pairs(p)):
             target = s if kind == DOMAIN else o
-            if not isinstance(target, Literal):
+            if type(target) is not Literal:
                 self.derive((target, TYPE, c), rule, (t, (s, p, o)))
         scm = "scm-dom1" if kind == DOMAIN else "scm-rng1"
         for d in list(st.objects(c, SUB_CLASS)):
@@ -349,16 +388,17 @@ class Engine:
     def _inverse_schema(self, t: Triple) -> None:
         p, _, q = t
         for s, o in list(self.store.pairs(p)):
-            if not isinstance(o, Literal):
+            if type(o) is not Literal:
                 self.derive((o, q, s), "prp-inv1", (t, (s, p, o)))
         for s, o in list(self.store.pairs(q)):
-            if not isinstance(o, Literal):
+            if type(o) is not Literal:
                 self.derive((o, p, s), "prp-inv2", (t, (s, q, o)))
 
     # ------------------------------------------------------------ eq-*: owl:sameAs
     def _same_as(self, t: Triple) -> None:
         x, _, y = t
-        if x == y or isinstance(y, Literal):
+        self._has_same_as = True
+        if x == y or type(y) is Literal:
             return
         self.derive((y, SAME_AS, x), "eq-sym", (t,))
         for z in list(self.store.objects(y, SAME_AS)):
@@ -376,7 +416,7 @@ class Engine:
         for s2 in list(self.store.objects(s, SAME_AS)):
             if s2 != s:
                 self.derive((s2, p, o), "eq-rep-s", ((s, SAME_AS, s2), t))
-        if not isinstance(o, Literal):
+        if type(o) is not Literal:
             for o2 in list(self.store.objects(o, SAME_AS)):
                 if o2 != o:
                     self.derive((s, p, o2), "eq-rep-o", ((o, SAME_AS, o2), t))

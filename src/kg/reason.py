@@ -40,7 +40,8 @@ def reason(asserted: set, rules: list[Rule], progress=None) -> Inference:
         added = 0
         for rule in rules:
             for conclusion, premises in rule.matches(triples_with):
-                added += engine.derive(conclusion, f"rules/{rule.path.name}", premises)
+                premises = tuple(engine.intern(t) for t in premises)
+                added += engine.derive(engine.intern(conclusion), f"rules/{rule.path.name}", premises)
         if progress:
             progress(f"round {rounds}: {len(engine.why)} derived")
         if not added:
