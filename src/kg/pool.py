@@ -119,7 +119,7 @@ class QueryPool(Store):
 
     def _idle_worker(self) -> Worker:
         try:
-            return self.idle.get(timeout=self.limits.timeout)
+            return self.idle.get(timeout=self.limits.queue_timeout)
         except queue.Empty:
             raise QueryTimeout("every query worker is busy; try again shortly") from None
 
