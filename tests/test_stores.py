@@ -15,6 +15,7 @@ import time
 import urllib.parse
 import urllib.request
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -89,41 +90,33 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def oxigraph_server(built, tmp_path_factory):
-    """URL of the SPARQL query endpoint of a real Oxigraph server, loaded with
-    build/kg.nq, serving the union of all named graphs as the default graph.
-    Yields an error message instead when the server cannot be started, so the
-    remote tests fail (never skip)."""
+@contextmanager
+def _oxigraph_serving(location: Path):
+    """Run `oxigraph serve` on ``location`` on a free loopback port, serving
+    the union of the named graphs as the default graph; yields its base URL
+    once it answers, or a RuntimeError saying why it did not (so that the
+    tests using it fail, never skip)."""
     binary = _oxigraph_binary()
     if binary is None:
         yield RuntimeError("the oxigraph CLI was not found (pip install oxigraph)")
         return
-    location = tmp_path_factory.mktemp("oxigraph-server")
-    loaded = subprocess.run([binary, "load", "--location", str(location), "--file", str(built / "kg.nq")],
-                            capture_output=True, text=True, timeout=300)
-    if loaded.returncode != 0:
-        yield RuntimeError(f"oxigraph load failed: {loaded.stderr.strip()[:500]}")
-        return
     port = _free_port()
-    log = open(location.parent / "oxigraph-server.log", "wb")
+    log = open(location.parent / f"{location.name}-server.log", "wb")
     server = subprocess.Popen([binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
                                "--union-default-graph"], stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/query"
+    base = f"http://127.0.0.1:{port}"
     try:
         deadline, ready = time.monotonic() + 60, False
         while time.monotonic() < deadline and server.poll() is None:
             try:
-                probe = url + "?" + urllib.parse.urlencode({"query": "ASK {}"})
+                probe = base + "/query?" + urllib.parse.urlencode({"query": "ASK {}"})
                 with urllib.request.urlopen(probe, timeout=2) as answer:
                     ready = answer.status == 200
                     break
             except OSError:
                 time.sleep(0.2)
-        if not ready:
-            yield RuntimeError(f"oxigraph serve did not answer on {url} (exit code {server.poll()})")
-        else:
-            yield url
+        yield base if ready else RuntimeError(
+            f"oxigraph serve did not answer on {base} (exit code {server.poll()})")
     finally:
         server.terminate()
         try:
@@ -132,6 +125,23 @@ def oxigraph_server(built, tmp_path_factory):
             server.kill()
             server.wait()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(built, tmp_path_factory):
+    """URL of the SPARQL query endpoint of a real Oxigraph server, loaded with
+    build/kg.nq by `oxigraph load`. Yields an error instead when the server
+    cannot be started, so the remote tests fail (never skip)."""
+    binary = _oxigraph_binary()
+    location = tmp_path_factory.mktemp("oxigraph-server")
+    if binary is not None:
+        loaded = subprocess.run([binary, "load", "--location", str(location), "--file", str(built / "kg.nq")],
+                                capture_output=True, text=True, timeout=300)
+        if loaded.returncode != 0:
+            yield RuntimeError(f"oxigraph load failed: {loaded.stderr.strip()[:500]}")
+            return
+    with _oxigraph_serving(location) as base:
+        yield base if isinstance(base, Exception) else base + "/query"
 
 
 @pytest.fixture(scope="session")
@@ -251,3 +261,51 @@ def test_a_parameter_the_query_does_not_project_still_constrains_it(rdflib_store
     for store in (rdflib_store, oxigraph_store, remote_store):
         labels = [str(row["label"]) for row in store.query(text, {"r": work}).rows]
         assert labels == ["Relationship with therapist seems more important for offenders than other clients"], store.name
+
+
+# ---------------------------------------------------------------- kg publish
+
+def test_publish_loads_every_named_graph_and_the_server_then_answers_as_locally(built, rdflib_store, tmp_path):
+    """`kg publish URL` PUTs each named graph over the Graph Store Protocol
+    into an empty Oxigraph server; `kg query --store URL` then gives the
+    local answers."""
+    from kg.build import load_artefact
+
+    dataset = load_artefact(built)
+    expected = {str(g.identifier): len(g) for g in dataset.graphs()
+                if len(g) and g.identifier != dataset.default_graph.identifier}
+    location = tmp_path / "empty-store"
+    location.mkdir()
+    with _oxigraph_serving(location) as base:
+        if isinstance(base, Exception):
+            pytest.fail(str(base))
+        done = subprocess.run([sys.executable, "-m", "kg.cli", "publish", base + "/store"],
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        loaded = dict(re.findall(r"^loaded (\d+) triples into <([^>]+)>$", done.stdout, re.MULTILINE))
+        assert {graph: int(count) for count, graph in loaded.items()} == expected
+        assert any(graph.endswith("/graph/inferred") for graph in expected)
+
+        from kg.stores import open_store
+        remote = open_store(base + "/query")
+        count = remote.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }").rows[0]["n"]
+        assert int(count) == sum(expected.values())
+        for name in ("cq01-claims-on-central-rule", "cq02-settings-by-formal-power"):
+            assert _run(remote, name, {}) == _expected(rdflib_store, name, {})
+
+        cli = subprocess.run([sys.executable, "-m", "kg.cli", "query", "cq01-claims-on-central-rule",
+                              "--store", base + "/query", "--format", "csv"],
+                             capture_output=True, text=True, timeout=300)
+        local = subprocess.run([sys.executable, "-m", "kg.cli", "query", "cq01-claims-on-central-rule",
+                                "--format", "csv"], capture_output=True, text=True, timeout=300)
+        assert cli.returncode == 0 and local.returncode == 0, cli.stderr + local.stderr
+        assert sorted(cli.stdout.splitlines()) == sorted(local.stdout.splitlines())
+
+
+def test_publish_to_a_closed_port_is_one_line_and_exit_2(built):
+    done = subprocess.run([sys.executable, "-m", "kg.cli", "publish", f"http://127.0.0.1:{_free_port()}/store"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    error = [line for line in done.stderr.splitlines() if not line.startswith("…")]  # progress lines
+    assert len(error) == 1 and error[0].startswith("kg: publish: http://127.0.0.1:")
+    assert "Connection refused" in error[0] and "Traceback" not in done.stderr

@@ -24,6 +24,8 @@ def publish(url: str):
         try:
             with urllib.request.urlopen(request, timeout=120) as response:
                 response.read()
+        except urllib.error.HTTPError as err:
+            raise StoreError(f"publish: {target}: the store answered {err.code} {err.reason}") from None
         except (urllib.error.URLError, OSError) as err:
-            raise StoreError(f"publish: {url}: {err}") from None
+            raise StoreError(f"publish: {url}: {getattr(err, 'reason', err)}") from None
         yield str(graph.identifier), len(graph)
