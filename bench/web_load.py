@@ -1,0 +1,164 @@
+"""Load benchmark of the web app: `kg serve` on each store, `wrk` as the load
+generator in a second process, both on 127.0.0.1.
+
+    python bench/web_load.py [--stores rdflib,oxigraph] [--duration 10] [--quick]
+
+For each store the script starts `kg serve --store NAME` on a free loopback
+port (the request budget off: this measures throughput, not the per-client
+limit), waits until /sparql answers, sends one warm-up request per target,
+then runs wrk (2 threads, 8 connections) for a bounded time against the home
+page, a claim page, the claim's /id/ IRI as Turtle and /sparql with
+competency question 1. Writes bench/results/web.json and prints a table of
+requests/s and 95th-percentile latency. Needs Debian's `wrk` (apt-get install wrk).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results" / "web.json"
+SCRIPT = ROOT / "bench" / "wrk_report.lua"
+CLAIM = "b5-therapist-relationship-completion-criminal-justice"
+
+
+def targets() -> dict[str, tuple[str, str]]:
+    """name -> (path and query string, Accept header)."""
+    cq01 = (ROOT / "queries" / "cq01-claims-on-central-rule.rq").read_text(encoding="utf-8")
+    return {
+        "home": ("/", "text/html"),
+        "claim page": (f"/claim/{CLAIM}", "text/html"),
+        "/id/ as Turtle": (f"/id/claim/{CLAIM}", "text/turtle"),
+        "/sparql cq01": ("/sparql?" + urlencode({"query": cq01}), "application/sparql-results+json"),
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def kg_command() -> list[str]:
+    kg = Path(sys.executable).with_name("kg")
+    return [str(kg)] if kg.exists() else [sys.executable, "-c", "from kg.cli import main; raise SystemExit(main())"]
+
+
+def start_server(store: str, port: int, log) -> subprocess.Popen:
+    command = [*kg_command(), "serve", "--store", store, "--host", "127.0.0.1", "--port", str(port)]
+    help_text = subprocess.run([*kg_command(), "serve", "--help"], capture_output=True, text=True).stdout
+    if "--rate-limit" in help_text:
+        command += ["--rate-limit", "0"]
+    return subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+
+
+def wait_ready(base: str, process: subprocess.Popen, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            raise SystemExit(f"kg serve exited with code {process.returncode}; see its log")
+        try:
+            with urllib.request.urlopen(base + "/sparql?query=ASK%7B%7D", timeout=30) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"kg serve did not answer on {base} within {timeout:.0f} s")
+            time.sleep(0.5)
+
+
+def warm_up(base: str, path: str, accept: str) -> int:
+    request = urllib.request.Request(base + path, headers={"Accept": accept})
+    with urllib.request.urlopen(request, timeout=60) as r:
+        r.read()
+        return r.status
+
+
+def run_wrk(url: str, accept: str, seconds: int, threads: int, connections: int) -> dict:
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s",
+               "-H", f"Accept: {accept}", "-s", str(SCRIPT), url]
+    out = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
+    match = re.search(r"^RESULT (\{.*\})$", out.stdout, re.M)
+    if out.returncode != 0 or match is None:
+        raise SystemExit(f"wrk failed ({out.returncode}): {(out.stderr or out.stdout).strip()[:300]}")
+    return json.loads(match.group(1))
+
+
+def bench_store(store: str, args) -> dict:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log_path = ROOT / "bench" / "work" / f"serve-{store}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("w") as log:
+        process = start_server(store, port, log)
+        try:
+            started = time.monotonic()
+            wait_ready(base, process)
+            results = {"startup_s": round(time.monotonic() - started, 2), "targets": {}}
+            for name, (path, accept) in targets().items():
+                warm_up(base, path, accept)
+                print(f"… {store}: {name} for {args.duration} s", file=sys.stderr, flush=True)
+                results["targets"][name] = run_wrk(base + path, accept, args.duration, args.threads, args.connections)
+            return results
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def table(report: dict) -> str:
+    lines = [f"{'store':9} {'target':16} {'req/s':>9} {'p95 ms':>9} {'p50 ms':>9} {'errors':>7}"]
+    for store, result in report["stores"].items():
+        for name, r in result["targets"].items():
+            errors = r["socket_errors"] + r["non_2xx_3xx"]
+            lines.append(f"{store:9} {name:16} {r['rps']:9.1f} {r['p95_ms']:9.1f} {r['p50_ms']:9.1f} {errors:7d}")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--stores", default="rdflib,oxigraph")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per target (default 10)")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--quick", action="store_true", help="3 s per target")
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.duration = 3
+    if not 1 <= args.duration <= 120:
+        parser.error("--duration must be between 1 and 120 seconds")
+    if shutil.which("wrk") is None:
+        parser.error("wrk is not installed (Debian: apt-get install wrk)")
+    stores = [s for s in args.stores.split(",") if s]
+    unknown = [s for s in stores if s not in ("rdflib", "oxigraph")]
+    if unknown:
+        parser.error(f"unknown store {unknown[0]!r}: expected rdflib or oxigraph")
+    report = {"tool": "wrk", "threads": args.threads, "connections": args.connections,
+              "duration_s": args.duration, "host": "127.0.0.1", "cpus": os.cpu_count(),
+              "python": platform.python_version(), "date": time.strftime("%Y-%m-%d"),
+              "paths": {name: path[:80] for name, (path, _a) in targets().items()},
+              "stores": {store: bench_store(store, args) for store in stores}}
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(table(report))
+    print(f"written to {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
