@@ -295,3 +295,44 @@ def test_why_breadcrumbs_lead_back_to_the_claim(client):
     path = "/why?" + "&".join(f"{k}={quote(v)}" for k, v in (
         ("s", f"<{ID}claim/{CLAIM}>"), ("p", "pe:supports"), ("o", f"<{ID}proposition/{CENTRAL}>")))
     assert f'<a href="/claim/{CLAIM}">' in _crumbs(client, path)
+
+
+class _MarkText:
+    """The text inside each <mark id=…> of a page, nested marks included."""
+
+    def __init__(self, page: str):
+        from html.parser import HTMLParser
+        self.texts, stack = {}, []
+
+        class Parser(HTMLParser):
+            def handle_starttag(self, tag, attrs):
+                if tag == "mark":
+                    stack.append(dict(attrs).get("id"))
+
+            def handle_endtag(self, tag):
+                if tag == "mark":
+                    stack.pop()
+
+            def handle_data(inner, data):
+                for ident in stack:
+                    if ident:
+                        self.texts[ident] = self.texts.get(ident, "") + data
+
+        Parser(convert_charrefs=True).feed(page)
+
+
+def test_each_excerpt_mark_on_a_source_page_holds_exactly_its_quote(client):
+    """A link to #char=S,E targets a mark whose text is the whole excerpt, also
+    for excerpts inside other excerpts (only one crossing another's end is cut)."""
+    from kg.sources import SOURCE_SLUGS, source_text
+    checked = 0
+    for slug, _path in SOURCE_SLUGS.values():
+        marks = _MarkText(client.get(f"/source/{slug}").get_data(as_text=True)).texts
+        spans = [tuple(map(int, k[5:].split(","))) for k in marks]
+        text = source_text(next(f for f, (s, _p) in SOURCE_SLUGS.items() if s == slug))
+        for s, e in spans:
+            if any(s < b[0] < e < b[1] or b[0] < s < b[1] < e for b in spans):
+                continue
+            assert marks[f"char={s},{e}"] == text[s:e], (slug, s, e)
+            checked += 1
+    assert checked > 1000

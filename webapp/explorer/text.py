@@ -1,6 +1,8 @@
 """Excerpts in their source text: a window of context, and the whole text with every excerpt marked."""
 from __future__ import annotations
 
+import heapq
+
 from markupsafe import Markup, escape
 
 from kg.sources import source_text
@@ -19,23 +21,32 @@ def in_context(file_name: str, start: int, end: int) -> Markup:
 
 
 def marked_source(file_name: str, spans: list[tuple[int, int]]) -> Markup:
-    """The whole text; covered stretches in <mark>, each excerpt's start carrying
-    id="char=START,END" (excerpts may overlap, so the text is cut at every boundary)."""
+    """The whole text with each excerpt in a <mark id="char=START,END"> that
+    holds exactly its quote, so the link's :target is the whole excerpt. An
+    excerpt inside another nests in it; one that crosses the end of another
+    is cut there and goes on in a second, unnamed mark."""
     text = source_text(file_name)
-    starts: dict[int, list[tuple[int, int]]] = {}
-    for start, end in sorted(set(spans)):
-        starts.setdefault(start, []).append((start, end))
-    cuts = sorted({0, len(text)} | {b for span in spans for b in span if 0 <= b <= len(text)})
-    out = []
-    for left, right in zip(cuts, cuts[1:]):
-        ids = [f"char={s},{e}" for s, e in starts.get(left, [])]
-        covered = any(s <= left and right <= e for s, e in spans)
-        for extra in ids[1:]:
-            out.append(f'<mark id="{extra}"></mark>')
-        chunk = escape(text[left:right])
-        if covered:
-            ident = f' id="{ids[0]}"' if ids else ""
-            out.append(f"<mark{ident}>{chunk}</mark>")
-        else:
-            out.append(str(chunk))
+    todo = [(s, -e, True) for s, e in sorted(set(spans)) if 0 <= s < e <= len(text)]
+    heapq.heapify(todo)
+    out, open_ends, pos = [], [], 0
+    while todo:
+        start, neg_end, named = heapq.heappop(todo)
+        end = -neg_end
+        while open_ends and open_ends[-1] <= start:
+            pos = _close(out, text, pos, open_ends.pop())
+        if open_ends and end > open_ends[-1]:  # crosses: the rest after the enclosing mark ends
+            heapq.heappush(todo, (open_ends[-1], -end, False))
+            end = open_ends[-1]
+        out.append(str(escape(text[pos:start])))
+        out.append(f'<mark id="char={start},{-neg_end}">' if named else "<mark>")
+        open_ends.append(end)
+        pos = start
+    while open_ends:
+        pos = _close(out, text, pos, open_ends.pop())
+    out.append(str(escape(text[pos:])))
     return Markup("".join(out))
+
+
+def _close(out: list, text: str, pos: int, end: int) -> int:
+    out.append(f"{escape(text[pos:end])}</mark>")
+    return end
