@@ -33,6 +33,7 @@ from .stores.base import Result, Store
 log = logging.getLogger("kg.pool")
 FORWARDED = {cls.__name__: cls for cls in (errors.QueryError, errors.ResultTooLarge, errors.StoreError,
                                            errors.EngineFailure, errors.Refused)}
+MEMO_SIZE = 10_000  # queries remembered as too costly
 START_TIMEOUT = 120.0  # seconds a new worker may take to load the store
 
 
@@ -76,7 +77,7 @@ class QueryPool(Store):
         self.store_name, self.out, self.limits = store_name, Path(out), limits
         self.idle: queue.Queue = queue.Queue()
         self.workers: set = set()
-        self.expensive: dict[str, float] = {}
+        self.expensive: dict[str, tuple] = {}  # fingerprint -> (until, the error to answer)
         self.lock = threading.Lock()
         self.closed = False
         for _ in range(limits.workers):
@@ -111,10 +112,11 @@ class QueryPool(Store):
             raise EngineFailure("the query engine failed on this query (its worker was restarted)") from None
         if reply is None:
             self._replace(worker)
-            with self.lock:
-                self.expensive[key] = time.monotonic() + self.limits.expensive_ttl
+            self._remember(key, QueryTimeout("this query ran past the time limit recently and is not run again for now"))
             raise QueryTimeout(f"the query ran past the time limit of {self.limits.timeout:g} s and was stopped")
         self.idle.put(worker)
+        if reply[0] == "error" and reply[1] == "ResultTooLarge":  # the data is fixed: so is the answer
+            self._remember(key, errors.ResultTooLarge(reply[2]))
         return to_result(reply)
 
     def _idle_worker(self) -> Worker:
@@ -123,14 +125,21 @@ class QueryPool(Store):
         except queue.Empty:
             raise QueryTimeout("every query worker is busy; try again shortly") from None
 
-    def _refuse_if_expensive(self, key: str) -> None:
+    def _remember(self, key: str, error: KgError) -> None:
         with self.lock:
-            until = self.expensive.get(key)
+            if len(self.expensive) >= MEMO_SIZE:  # many distinct offenders: start afresh, never grow without bound
+                self.expensive.clear()
+            self.expensive[key] = (time.monotonic() + self.limits.expensive_ttl, error)
+
+    def _refuse_if_expensive(self, key: str) -> None:
+        """A query that timed out or broke the cap lately is answered the same, without running."""
+        with self.lock:
+            until, error = self.expensive.get(key, (None, None))
             if until is not None and until < time.monotonic():
                 del self.expensive[key]
-                until = None
-        if until is not None:
-            raise QueryTimeout("this query ran past the time limit recently and is not run again for now")
+                error = None
+        if error is not None:
+            raise error
 
     def _replace(self, worker: Worker) -> None:
         worker.kill()
