@@ -42,7 +42,7 @@ _SOURCE = {"source": "<https://w3id.org/practitioner-evidence/id/source/matrix-b
 SAMPLES.update({
     "web-claim-concepts": [_CLAIM], "web-claim-relations": [_CLAIM], "web-claim": [_CLAIM],
     "web-claims-by": [_WORK], "web-claims-on": [_CENTRAL], "web-components": [_CENTRAL],
-    "web-stress-test": [_CENTRAL], "web-describe": [_WORK], "web-evidence": [_WORK], "web-label": [_WORK],
+    "web-stress-test": [_CENTRAL], "web-chain": [_CENTRAL], "web-describe": [_WORK], "web-evidence": [_WORK], "web-label": [_WORK],
     "web-resource-in": [_WORK], "web-resource-out": [_WORK],
     "web-search": [{"q": '"therapist"'}],
     "web-source-excerpts": [_SOURCE], "web-source": [_SOURCE],
