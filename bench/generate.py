@@ -12,9 +12,16 @@ the evidence does. Excerpts keep their offsets into the same source texts,
 so the excerpt checks still hold at every size."""
 from __future__ import annotations
 
-from rdflib import URIRef
+import argparse
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from rdflib import BNode, URIRef
 
 from kg.load import load_dataset
+from kg.paths import project_dir
 
 ID = "https://w3id.org/practitioner-evidence/id/"
 
@@ -26,6 +33,8 @@ SHARED = tuple(f"{ID}{kind}/" for kind in (
 def _rename(term, k: int):
     if k and isinstance(term, URIRef) and str(term).startswith(ID) and not str(term).startswith(SHARED):
         return URIRef(f"{term}-copy{k}")
+    if k and isinstance(term, BNode):
+        return BNode(f"{term}c{k}")
     return term
 
 
@@ -39,3 +48,51 @@ def scaled_triples(factor: int) -> set:
     for k in range(factor):
         out.update(tuple(_rename(t, k) for t in triple) for triple in data)
     return out
+
+
+def write_project(factor: int, dest: Path, progress=print) -> Path:
+    """A project folder for ``kg build`` (KG_PROJECT_DIR=dest): the ontology,
+    shapes, rules, queries and sources as they are, each data file replaced by
+    ``factor`` renamed copies of its triples (written as N-Triples, which
+    Turtle reads)."""
+    root = project_dir()
+    if dest.exists():
+        shutil.rmtree(dest)
+    for folder in ("ontology", "shapes", "rules", "queries", "sources"):
+        shutil.copytree(root / folder, dest / folder)
+    (dest / "data").mkdir(parents=True)
+    dataset, by_graph = load_dataset()
+    written = 0
+    for graph_iri, item in sorted(by_graph.items()):
+        if item.layer == "ontology":
+            continue
+        triples = list(dataset.graph(graph_iri))
+        tmp = dest / "data" / f"{item.path.stem}.ttl.tmp"
+        with open(tmp, "w", encoding="utf-8") as out:
+            for k in range(factor):
+                for triple in triples:
+                    out.write(" ".join(_rename(term, k).n3() for term in triple) + " .\n")
+        tmp.replace(tmp.with_suffix(""))
+        written += len(triples) * factor
+        progress(f"{item.path.name}: {len(triples) * factor} triples")
+    return dest
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Write a synthetic project of the real graph's shape.")
+    parser.add_argument("factor", type=int, help="how many copies of the evidence (1 = the real graph)")
+    parser.add_argument("--out", type=Path, help="folder to write (default bench/work/x<factor>)")
+    args = parser.parse_args()
+    if args.factor < 1:
+        print("generate.py: factor: must be at least 1", file=sys.stderr)
+        return 2
+    dest = args.out or Path(__file__).resolve().parent / "work" / f"x{args.factor}"
+    start = time.perf_counter()
+    write_project(args.factor, dest, progress=lambda m: print(f"… {m}", file=sys.stderr, flush=True))
+    print(f"{dest} written in {time.perf_counter() - start:.1f} s; build it with "
+          f"KG_PROJECT_DIR={dest} KG_BUILD_DIR={dest}/build kg build")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
