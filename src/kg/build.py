@@ -9,7 +9,6 @@ renamed into place only after every stage passed.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
@@ -20,43 +19,21 @@ from rdflib import Dataset
 
 from . import __version__
 from .errors import ValidationFailed
-from .load import INFERRED, input_files, load_dataset
+from .load import INFERRED, load_dataset
+from .manifest import ARTEFACT, DERIVATIONS, MANIFEST, input_hashes, is_current, read_manifest  # noqa: F401
 from .offline import offline
 from .paths import build_dir, project_dir
 from .reason import reason
-from .rules import load_rules, rule_files
+from .rules import load_rules
 from .terms import nt
 from .validate import validate
 
-ARTEFACT, MANIFEST, DERIVATIONS = "kg.nq", "manifest.json", "derivations.jsonl"
 
 
 @dataclass
 class BuildResult:
     manifest: dict
     rebuilt: bool
-
-
-def input_hashes() -> dict[str, str]:
-    root = project_dir()
-    paths = [f.path for f in input_files()] + rule_files()
-    paths += sorted((root / "shapes").glob("*.ttl")) + sorted((root / "sources").glob("*.txt"))
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
-
-
-def read_manifest(out: Path | None = None) -> dict | None:
-    path = (out or build_dir()) / MANIFEST
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def is_current(out: Path | None = None) -> bool:
-    out = out or build_dir()
-    manifest = read_manifest(out)
-    return bool(manifest) and manifest.get("inputs") == input_hashes() and (out / ARTEFACT).exists() \
-        and manifest.get("version") == __version__
 
 
 def build(force: bool = False, progress=lambda msg: None, out: Path | None = None) -> BuildResult:

@@ -26,6 +26,10 @@ def _done() -> None:
 
 
 def cmd_build(args) -> int:
+    from .manifest import is_current
+    if not args.force and is_current():  # without importing the pipeline
+        print("up to date: no input changed")
+        return 0
     from .build import build
     result = build(force=args.force, progress=_progress)
     _done()
@@ -50,6 +54,9 @@ def cmd_validate(args) -> int:
 
 
 def _ensure_built():
+    from .manifest import is_current
+    if is_current():
+        return
     from .build import build
     build(progress=_progress)
     _done()

@@ -1,0 +1,44 @@
+"""The build's manifest and whether the artefact is current.
+
+Kept free of rdflib and the rest of the pipeline, so that ``kg build`` with
+nothing changed, and ``kg serve`` on an existing artefact, answer without
+importing them (that import alone took longer than the check)."""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from . import __version__
+from .paths import build_dir, project_dir
+
+ARTEFACT, MANIFEST, DERIVATIONS = "kg.nq", "manifest.json", "derivations.jsonl"
+LAYERS = ("ontology", "data")
+
+
+def input_paths(root: Path | None = None) -> list[Path]:
+    """Every file the build reads: ontology, data, rules, shapes, sources."""
+    root = root or project_dir()
+    paths = [p for layer in LAYERS for p in sorted((root / layer).glob("*.ttl"))]
+    paths += sorted((root / "rules").glob("*.rq"))
+    return paths + sorted((root / "shapes").glob("*.ttl")) + sorted((root / "sources").glob("*.txt"))
+
+
+def input_hashes() -> dict[str, str]:
+    root = project_dir()
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in input_paths(root)}
+
+
+def read_manifest(out: Path | None = None) -> dict | None:
+    path = (out or build_dir()) / MANIFEST
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def is_current(out: Path | None = None) -> bool:
+    out = out or build_dir()
+    manifest = read_manifest(out)
+    return bool(manifest) and manifest.get("version") == __version__ and (out / ARTEFACT).exists() \
+        and manifest.get("inputs") == input_hashes()
