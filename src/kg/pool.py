@@ -101,10 +101,21 @@ class QueryPool(Store):
         threading.Thread(target=start, daemon=True, name="kg-worker-start").start()
 
     def query(self, text: str, bindings: dict | None = None, max_rows: int | None = None) -> Result:
+        return to_result(self._ask(text, bindings, max_rows, None))
+
+    def query_serialized(self, text: str, fmt: str) -> tuple[str, bytes]:
+        """(kind, the whole answer written in ``fmt`` by the worker): see
+        :mod:`kg.result_formats` for the formats."""
+        reply = self._ask(text, None, None, fmt)
+        if reply[0] == "error":
+            to_result(reply)  # raises the forwarded error
+        return reply[1], reply[2]
+
+    def _ask(self, text: str, bindings, max_rows: int | None, fmt: str | None) -> tuple:
         key = fingerprint(text)
         self._refuse_if_expensive(key)
         worker = self._idle_worker()
-        request = (text, bindings, max_rows if max_rows is not None else self.limits.max_results)
+        request = (text, bindings, max_rows if max_rows is not None else self.limits.max_results, fmt)
         try:
             reply = worker.ask(request, self.limits.timeout)
         except (EOFError, OSError):
@@ -117,7 +128,7 @@ class QueryPool(Store):
         self.idle.put(worker)
         if reply[0] == "error" and reply[1] == "ResultTooLarge":  # the data is fixed: so is the answer
             self._remember(key, errors.ResultTooLarge(reply[2]))
-        return to_result(reply)
+        return reply
 
     def _idle_worker(self) -> Worker:
         try:

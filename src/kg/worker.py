@@ -51,11 +51,15 @@ class Holder:
         self.store.query(named_queries()[WARM_UP].text)
 
 
-def answer(holder: Holder, text: str, bindings, max_rows: int) -> tuple:
-    """("ok", kind, vars, rows, boolean, triples) or ("error", class name, message)."""
+def answer(holder: Holder, text: str, bindings, max_rows: int, fmt: str | None = None) -> tuple:
+    """("ok", kind, vars, rows, boolean, triples), or with ``fmt`` ("bytes",
+    kind, the answer serialized), or ("error", class name, message)."""
     try:
         holder.refresh()
         result = holder.store.query(text, bindings, max_rows=max_rows)
+        if fmt is not None:
+            from .result_formats import serialize
+            return ("bytes", result.kind, serialize(result, fmt))
     except KgError as err:
         return ("error", type(err).__name__, str(err).splitlines()[0])
     except MemoryError:
@@ -72,10 +76,10 @@ def serve(connection: Connection, holder: Holder) -> None:
     connection.send(("ready", holder.stamp))
     while True:
         try:
-            text, bindings, max_rows = connection.recv()
+            text, bindings, max_rows, fmt = connection.recv()
         except (EOFError, OSError):  # the server is gone: so is this worker
             return
-        connection.send(answer(holder, text, bindings, max_rows))
+        connection.send(answer(holder, text, bindings, max_rows, fmt))
 
 
 def main(argv: list[str]) -> int:

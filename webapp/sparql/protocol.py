@@ -1,10 +1,8 @@
 """Reading a SPARQL Protocol request and answering it in the negotiated format."""
 from __future__ import annotations
 
-import io
 
 from flask import Response, render_template, request
-from rdflib import BNode, Literal, URIRef
 from werkzeug.exceptions import BadRequest, Forbidden, NotAcceptable, UnsupportedMediaType
 
 from kg.errors import QueryError
@@ -67,12 +65,12 @@ def answer(text: str, examples) -> Response:
     query = check_query(text, context.graphs, context.limits)
     check_dataset_parameters(context.graphs)
     mime = negotiate("CONSTRUCT" if query.kind in ("CONSTRUCT", "DESCRIBE") else "SELECT")
-    result = context.endpoint.query(query.text)
     if mime == "text/html":
+        result = context.endpoint.query(query.text)
         return Response(render_template("sparql/form.html", query=text, examples=examples(), result=result))
-    if result.kind == "CONSTRUCT":
-        return Response(result.graph.serialize(format=RDF_BY_MIME[mime][1]), mimetype=mime)
-    return Response(serialize_table(result, RESULT_FORMAT[mime]), mimetype=mime)
+    fmt = RDF_BY_MIME[mime][1] if mime in RDF_BY_MIME else RESULT_FORMAT[mime]
+    _kind, body = context.endpoint.query_serialized(query.text, fmt)
+    return Response(body, mimetype=mime)
 
 
 def negotiate(kind: str) -> str:
@@ -97,30 +95,6 @@ def negotiate(kind: str) -> str:
             request.accept_mimetypes["text/html"] >= request.accept_mimetypes[best]:
         return "text/html"  # a browser: it names text/html and takes the rest as a fallback
     return best
-
-
-def serialize_table(result, fmt: str) -> str:
-    if fmt == "tsv":
-        return _tsv(result)
-    buffer = io.BytesIO()
-    result.to_rdflib().serialize(buffer, format=fmt)
-    return buffer.getvalue().decode("utf-8")
-
-
-def _tsv(result) -> str:
-    """SPARQL 1.1 Query Results TSV: variables with '?', terms in Turtle form."""
-    if result.kind == "ASK":
-        return "?_askResult\n" + ("true" if result.boolean else "false") + "\n"
-    lines = ["\t".join(f"?{v}" for v in result.vars)]
-    for row in result.rows:
-        lines.append("\t".join(_tsv_term(row[v]) if v in row else "" for v in result.vars))
-    return "\n".join(lines) + "\n"
-
-
-def _tsv_term(term) -> str:
-    if isinstance(term, (URIRef, BNode, Literal)):
-        return term.n3().replace("\t", "\\t").replace("\n", "\\n")
-    return str(term)
 
 
 def _names_html() -> bool:
