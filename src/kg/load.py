@@ -7,10 +7,12 @@ Graph IRIs: ``graph/ontology/core`` for ``ontology/core.ttl``,
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Dataset, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from .errors import InputError
@@ -21,6 +23,7 @@ GRAPH = "https://w3id.org/practitioner-evidence/graph/"
 INFERRED = URIRef(GRAPH + "inferred")
 LAYERS = ("ontology", "data")
 MAX_NESTING = 64  # brackets inside one another in a data file, checked before the parser recurses
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
@@ -43,8 +46,9 @@ def input_files(root: Path | None = None) -> list[InputFile]:
     return [InputFile(p, layer) for layer in LAYERS for p in sorted((root / layer).glob("*.ttl"))]
 
 
-def parse_file(item: InputFile) -> Graph:
-    """Parse one Turtle file, turning any parser failure into an InputError."""
+def parse_file(item: InputFile, into: Graph | None = None) -> Graph:
+    """Parse one Turtle file (into ``into``, or a new graph), turning any
+    parser failure into an InputError."""
     raw = item.path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -55,7 +59,10 @@ def parse_file(item: InputFile) -> Graph:
     deep = too_deep(text, MAX_NESTING)
     if deep is not None:
         raise InputError(item.display, *_line_col(text, deep), f"brackets nested more than {MAX_NESTING} deep")
-    graph = Graph()
+    graph = Graph() if into is None else into
+    if _parse_fast(text, item, graph):
+        _check_terms(graph, text, item.display)
+        return graph
     try:
         graph.parse(data=text, format="turtle", publicID=item.path.as_uri())
     except BadSyntax as err:
@@ -65,6 +72,45 @@ def parse_file(item: InputFile) -> Graph:
         raise InputError(item.display, *_line_col(text, _quoted_offset(text, str(err))), message) from None
     _check_terms(graph, text, item.display)
     return graph
+
+
+def _parse_fast(text: str, item: InputFile, graph: Graph) -> bool:
+    """Parse with Oxigraph's Turtle parser (about ten times faster than
+    rdflib's) into ``graph``; False, with ``graph`` untouched, when it rejects
+    the file: rdflib's parser then says where and why, as it always has.
+
+    Terms come out as rdflib would make them: plain literals without a
+    datatype, language-tagged ones without rdf:langString, and blank nodes
+    fresh for this file (labels like _:b1 in two files stay two nodes)."""
+    try:
+        parser = ox.parse(input=text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=item.path.as_uri())
+        iris: dict[str, URIRef] = {}
+        blanks: dict[str, BNode] = defaultdict(BNode)
+
+        def term(node):
+            kind = type(node)
+            if kind is ox.NamedNode:
+                value = node.value
+                found = iris.get(value)
+                if found is None:
+                    found = iris[value] = URIRef(value)
+                return found
+            if kind is ox.BlankNode:
+                return blanks[node.value]
+            if node.language:
+                return Literal(node.value, lang=node.language)
+            datatype = node.datatype.value
+            return Literal(node.value) if datatype == XSD_STRING else Literal(node.value, datatype=term(node.datatype))
+
+        triples = [(term(q.subject), term(q.predicate), term(q.object)) for q in parser]
+        prefixes = dict(parser.prefixes)
+    except (SyntaxError, ValueError):
+        return False
+    for prefix, namespace in prefixes.items():
+        graph.bind(prefix, namespace, override=True)
+    for triple in triples:
+        graph.add(triple)
+    return True
 
 
 def _check_terms(graph: Graph, text: str, display: str) -> None:
@@ -121,10 +167,7 @@ def load_dataset(files: list[InputFile] | None = None) -> tuple[Dataset, dict[UR
     dataset = Dataset()
     by_graph = {}
     for item in files if files is not None else input_files():
-        graph = parse_file(item)
-        target = dataset.graph(item.graph_iri)
-        for triple in graph:
-            target.add(triple)
+        graph = parse_file(item, into=dataset.graph(item.graph_iri))
         for prefix, ns in graph.namespaces():
             dataset.bind(prefix, ns, override=False)
         by_graph[item.graph_iri] = item
