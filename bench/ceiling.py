@@ -14,7 +14,6 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -24,20 +23,10 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 from queries import ensure_built, project_for  # noqa: E402
-from servers import free_port, oxigraph_serving  # noqa: E402
-from web_load import kg_command, run_wrk, wait_ready, warm_up  # noqa: E402
+from servers import kg_serving, oxigraph_serving  # noqa: E402
+from web_load import run_wrk, warm_up  # noqa: E402
 
 ACCEPT = "application/sparql-results+json"
-
-
-def kg_serving(store: str, project: Path, build: Path, log_path: Path):
-    env = {**os.environ, "KG_PROJECT_DIR": str(project), "KG_BUILD_DIR": str(build)}
-    port = free_port()
-    log = log_path.open("w")
-    process = subprocess.Popen([*kg_command(), "serve", "--store", store, "--host", "127.0.0.1",
-                                "--port", str(port), "--rate-limit", "0"],
-                               env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
-    return f"http://127.0.0.1:{port}", process, log
 
 
 def main(argv=None) -> int:
@@ -63,17 +52,12 @@ def main(argv=None) -> int:
         print(f"… bare oxigraph serve: {args.duration} s", file=sys.stderr, flush=True)
         report["oxigraph_serve"] = run_wrk(base + path, ACCEPT, args.duration, 2, 8)
 
-    base, process, log = kg_serving(args.store, project, build, BENCH / "work" / "ceiling-kg-serve.log")
-    try:
-        wait_ready(base, process)
+    env = {"KG_PROJECT_DIR": str(project), "KG_BUILD_DIR": str(build)}
+    with kg_serving(args.store, BENCH / "work" / "ceiling-kg-serve.log", ("--rate-limit", "0"), env) as (base, _p):
         path = "/sparql?" + urlencode({"query": query})
         warm_up(base, path, ACCEPT)
         print(f"… kg serve --store {args.store}: {args.duration} s", file=sys.stderr, flush=True)
         report["kg_serve"] = run_wrk(base + path, ACCEPT, args.duration, 2, 8)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
 
     report["ratio"] = round(report["kg_serve"]["rps"] / report["oxigraph_serve"]["rps"], 3)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -1,8 +1,10 @@
-"""A bare `oxigraph serve` (the oxigraph CLI from PyPI) on a free loopback
-port, for the benchmarks that compare against it or query it remotely."""
+"""Servers the benchmarks start on a free loopback port and stop again:
+`kg serve`, and a bare `oxigraph serve` (the oxigraph CLI from PyPI) for the
+benchmarks that compare against it or query it remotely."""
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import socket
 import subprocess
@@ -18,6 +20,54 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def kg_command() -> list[str]:
+    kg = Path(sys.executable).with_name("kg")
+    return [str(kg)] if kg.exists() else [sys.executable, "-c", "from kg.cli import main; raise SystemExit(main())"]
+
+
+def stop(process: subprocess.Popen, grace: float = 30) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def wait_ready(base: str, process: subprocess.Popen, probe: str = "/sparql?query=ASK%7B%7D",
+               timeout: float = 300) -> None:
+    """Until ``base + probe`` answers 200; SystemExit when the server exits or never answers."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            raise SystemExit(f"the server on {base} exited with code {process.returncode}; see its log")
+        try:
+            with urllib.request.urlopen(base + probe, timeout=30) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"the server did not answer on {base} within {timeout:.0f} s")
+            time.sleep(0.3)
+
+
+@contextmanager
+def kg_serving(store: str, log_path: Path, options: tuple = (), env: dict | None = None, timeout: float = 300):
+    """Yield (base URL, process) of `kg serve --store STORE` once /sparql answers; stopped on exit."""
+    port = free_port()
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("w") as log:
+        process = subprocess.Popen([*kg_command(), "serve", "--store", store, "--host", "127.0.0.1",
+                                    "--port", str(port), *options], env={**os.environ, **(env or {})},
+                                   stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_ready(base, process, timeout=timeout)
+            yield base, process
+        finally:
+            stop(process)
 
 
 def oxigraph_binary() -> str:
@@ -54,24 +104,7 @@ def oxigraph_serving(nq: Path, location: Path, timeout: float = 120):
                                    "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
                                   stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         try:
-            deadline = time.monotonic() + timeout
-            while True:
-                if server.poll() is not None:
-                    raise SystemExit(f"oxigraph serve exited with code {server.returncode}")
-                try:
-                    probe = base + "/query?" + urllib.parse.urlencode({"query": "ASK {}"})
-                    with urllib.request.urlopen(probe, timeout=5) as answer:
-                        if answer.status == 200:
-                            break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise SystemExit(f"oxigraph serve did not answer on {base}")
-                    time.sleep(0.2)
+            wait_ready(base, server, probe="/query?" + urllib.parse.urlencode({"query": "ASK {}"}), timeout=timeout)
             yield base
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop(server, grace=10)

@@ -19,13 +19,15 @@ import os
 import platform
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from servers import kg_serving  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "web.json"
@@ -42,40 +44,6 @@ def targets() -> dict[str, tuple[str, str]]:
         "/id/ as Turtle": (f"/id/claim/{CLAIM}", "text/turtle"),
         "/sparql cq01": ("/sparql?" + urlencode({"query": cq01}), "application/sparql-results+json"),
     }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def kg_command() -> list[str]:
-    kg = Path(sys.executable).with_name("kg")
-    return [str(kg)] if kg.exists() else [sys.executable, "-c", "from kg.cli import main; raise SystemExit(main())"]
-
-
-def start_server(store: str, port: int, log) -> subprocess.Popen:
-    command = [*kg_command(), "serve", "--store", store, "--host", "127.0.0.1", "--port", str(port)]
-    help_text = subprocess.run([*kg_command(), "serve", "--help"], capture_output=True, text=True).stdout
-    if "--rate-limit" in help_text:
-        command += ["--rate-limit", "0"]
-    return subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
-
-
-def wait_ready(base: str, process: subprocess.Popen, timeout: float = 300) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        if process.poll() is not None:
-            raise SystemExit(f"kg serve exited with code {process.returncode}; see its log")
-        try:
-            with urllib.request.urlopen(base + "/sparql?query=ASK%7B%7D", timeout=30) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise SystemExit(f"kg serve did not answer on {base} within {timeout:.0f} s")
-            time.sleep(0.5)
 
 
 def warm_up(base: str, path: str, accept: str) -> int:
@@ -96,28 +64,15 @@ def run_wrk(url: str, accept: str, seconds: int, threads: int, connections: int)
 
 
 def bench_store(store: str, args) -> dict:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
     log_path = ROOT / "bench" / "work" / f"serve-{store}.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with log_path.open("w") as log:
-        process = start_server(store, port, log)
-        try:
-            started = time.monotonic()
-            wait_ready(base, process)
-            results = {"startup_s": round(time.monotonic() - started, 2), "targets": {}}
-            for name, (path, accept) in targets().items():
-                warm_up(base, path, accept)
-                print(f"… {store}: {name} for {args.duration} s", file=sys.stderr, flush=True)
-                results["targets"][name] = run_wrk(base + path, accept, args.duration, args.threads, args.connections)
-            return results
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    started = time.monotonic()
+    with kg_serving(store, log_path, options=("--rate-limit", "0")) as (base, _process):
+        results = {"startup_s": round(time.monotonic() - started, 2), "targets": {}}
+        for name, (path, accept) in targets().items():
+            warm_up(base, path, accept)
+            print(f"… {store}: {name} for {args.duration} s", file=sys.stderr, flush=True)
+            results["targets"][name] = run_wrk(base + path, accept, args.duration, args.threads, args.connections)
+        return results
 
 
 def table(report: dict) -> str:

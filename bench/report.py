@@ -1,0 +1,167 @@
+"""bench/results/SUMMARY.md and its plots, from the results files the
+benchmarks wrote (whichever of them exist).
+
+    python bench/report.py
+
+Plots (PNG, matplotlib, log-log where a quantity is drawn against size):
+reasoning time and peak memory against input triples for both engines, the
+build's stages against size, and each competency question's 95th
+percentile against size per store."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def load(name: str):
+    path = RESULTS / f"{name}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def _save(fig, name: str) -> str:
+    fig.tight_layout()
+    fig.savefig(RESULTS / name, dpi=110)
+    plt.close(fig)
+    return name
+
+
+def loglog(ax, xlabel: str, ylabel: str, title: str) -> None:
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(True, which="both", alpha=0.3)
+
+
+def reasoning_section(rows) -> list[str]:
+    out = ["## Reasoning (`bench/reasoning.py`)", "",
+           "| size | input triples | engine | median time (s) | peak RSS (MB) | inferred | closure (sha256, first 12) |",
+           "|---|---|---|---|---|---|---|"]
+    for r in sorted(rows, key=lambda r: (r["size"], r["engine"])):
+        out.append(f"| {r['size']}x | {r['triples_in']:,} | {'ours' if r['engine'] == 'kg' else 'plain owlrl'} | "
+                   f"{r['median_s']} | {r['peak_rss_mb']} | {r['triples_inferred']:,} | "
+                   f"`{r.get('closure_sha256', '')[:12]}` |")
+    for size in sorted({r["size"] for r in rows}):
+        both = {r["engine"]: r for r in rows if r["size"] == size}
+        if len(both) == 2:
+            same = bool(both["kg"].get("closure_sha256")) and both["kg"].get("closure_sha256") == both["owlrl"].get("closure_sha256")
+            out.append(f"\nAt {size}x ours is {both['owlrl']['median_s'] / both['kg']['median_s']:.0f}x faster "
+                       f"than plain owlrl; the closures are {'identical' if same else 'DIFFERENT'}.")
+    fig, (time_ax, mem_ax) = plt.subplots(1, 2, figsize=(10, 4))
+    for engine, label, mark in (("kg", "ours", "o-"), ("owlrl", "plain owlrl", "s--")):
+        mine = sorted((r for r in rows if r["engine"] == engine), key=lambda r: r["triples_in"])
+        if mine:
+            time_ax.plot([r["triples_in"] for r in mine], [r["median_s"] for r in mine], mark, label=label)
+            mem_ax.plot([r["triples_in"] for r in mine], [r["peak_rss_mb"] for r in mine], mark, label=label)
+    loglog(time_ax, "asserted triples", "seconds (median)", "Reasoning time")
+    loglog(mem_ax, "asserted triples", "MB (peak RSS)", "Reasoning memory")
+    time_ax.legend()
+    mem_ax.legend()
+    out += ["", f"![reasoning time and memory]({_save(fig, 'reasoning.png')})", ""]
+    return out
+
+
+def builds_section(data) -> list[str]:
+    runs = data["runs"]
+    out = ["## Builds and start-up (`bench/builds.py`)", "",
+           "| size | asserted | inferred | cold build (s) | load / validate / reason / write (s) | peak RSS (MB) | "
+           "no-op rebuild (s) | one file changed (s) | kg serve start, first / again (s) |",
+           "|---|---|---|---|---|---|---|---|---|"]
+    for r in runs:
+        st = r["stages_s"]
+        serve = "; ".join(f"{k}: {v['first']} / {v['again']}" for k, v in r["serve_start_s"].items())
+        out.append(f"| {r['size']}x | {r['asserted']:,} | {r['inferred']:,} | {r['cold']['wall_s']} | "
+                   f"{st.get('load')} / {st.get('validate')} / {st.get('reason')} / {st.get('write')} | "
+                   f"{r['cold']['peak_rss_mb']} | {r['noop_s']} | {r['one_file_changed']['wall_s']} | {serve} |")
+    fig, ax = plt.subplots(figsize=(6, 4))
+    sizes = [r["asserted"] for r in runs]
+    for stage in ("load", "validate", "reason", "write"):
+        ax.plot(sizes, [r["stages_s"][stage] for r in runs], "o-", label=stage)
+    ax.plot(sizes, [r["cold"]["wall_s"] for r in runs], "k^--", label="whole cold build")
+    loglog(ax, "asserted triples", "seconds", "kg build, by stage")
+    ax.legend()
+    out += ["", f"![build stages]({_save(fig, 'builds.png')})", ""]
+    return out
+
+
+def queries_section(data) -> list[str]:
+    runs = data["runs"]
+    stores = [s for s in ("rdflib", "oxigraph", "remote") if any(r["store"] == s for r in runs)]
+    sizes = sorted({r["size"] for r in runs})
+    by = {(r["size"], r["store"]): r["queries"] for r in runs}
+    names = sorted({n for r in runs for n in r["queries"]})
+    head = "| query | " + " | ".join(f"{s}x {st}" for s in sizes for st in stores) + " |"
+    out = ["## Competency questions, median / 95th percentile in ms (`bench/queries.py`)", "",
+           head, "|---" * (1 + len(sizes) * len(stores)) + "|"]
+    for name in names:
+        cells = [f"{q['median_ms']} / {q['p95_ms']}" if (q := by.get((s, st), {}).get(name)) else "–"
+                 for s in sizes for st in stores]
+        out.append(f"| {name} | " + " | ".join(cells) + " |")
+    fig, axes = plt.subplots(1, len(stores), figsize=(4.5 * len(stores), 4), squeeze=False)
+    for ax, store in zip(axes[0], stores):
+        for name in names:
+            points = [(r["triples"], r["queries"][name]["p95_ms"]) for r in sorted(runs, key=lambda r: r["size"])
+                      if r["store"] == store and name in r["queries"]]
+            ax.plot([p[0] for p in points], [p[1] for p in points], "o-", label=name.split("-")[0])
+        loglog(ax, "triples (asserted + inferred)", "p95 latency (ms)", store)
+    axes[0][0].legend(fontsize=7)
+    out += ["", f"![query latency]({_save(fig, 'queries.png')})", ""]
+    return out
+
+
+def web_section(data) -> list[str]:
+    out = ["## Web under load: wrk, 2 threads, 8 connections (`bench/web_load.py`)", "",
+           "| store | target | requests/s | p95 (ms) | errors |", "|---|---|---|---|---|"]
+    for store, result in data["stores"].items():
+        for name, r in result["targets"].items():
+            out.append(f"| {store} | {name} | {r['rps']} | {r['p95_ms']} | {r['socket_errors'] + r['non_2xx_3xx']} |")
+    return out + [""]
+
+
+def ceiling_section(data) -> list[str]:
+    k, o = data["kg_serve"], data["oxigraph_serve"]
+    return ["## /sparql against a bare oxigraph serve (`bench/ceiling.py`)", "",
+            f"Competency question 1, SPARQL JSON, {data['size']}x, kg serve on the {data['store']} store:", "",
+            "| server | requests/s | p95 (ms) |", "|---|---|---|",
+            f"| oxigraph serve | {o['rps']} | {o['p95_ms']} |", f"| kg serve /sparql | {k['rps']} | {k['p95_ms']} |",
+            "", f"kg serve reaches **{data['ratio']:.0%}** of the bare server (goal: at least 50%).", ""]
+
+
+def hostile_section(data) -> list[str]:
+    out = ["## Good queries under hostile load (`bench/hostile_load.py`)", "",
+           "| hostile share | good queries/s | p95 (ms) | throughput kept |", "|---|---|---|---|"]
+    for p in data["phases"]:
+        out.append(f"| {p['hostile_share']:.0%} | {p['good_per_second']} | {p['good_p95_ms']} | "
+                   f"{p['good_throughput_kept']:.0%} |")
+    return out + ["", f"Goal (at least 80% kept): {'met' if data.get('goal_met') else 'not met'}.", ""]
+
+
+def main() -> int:
+    lines = ["# Benchmark summary", "",
+             "Written by `bench/report.py` from `bench/results/*.json`; run everything with `bench/run` "
+             "(or `bench/run --quick`). One machine, 2 cores, shared: compare figures within one run.", ""]
+    sections = (("reasoning", reasoning_section), ("builds", builds_section), ("queries", queries_section),
+                ("web", web_section), ("ceiling", ceiling_section), ("hostile", hostile_section))
+    for name, section in sections:
+        data = load(name)
+        if data:
+            lines += section(data)
+    out = RESULTS / "SUMMARY.md"
+    tmp = out.with_suffix(".tmp")
+    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tmp.replace(out)
+    print(f"written {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
