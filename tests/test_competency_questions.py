@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from rdflib import Literal, Namespace, URIRef
+from rdflib import Namespace
 
 from kg.queries import named_queries
 from kg.terms import parse_term

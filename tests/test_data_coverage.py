@@ -5,7 +5,6 @@ The expectations are written from reading the sources, not from the data.
 import re
 from decimal import Decimal
 
-import pytest
 from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 

@@ -4,9 +4,8 @@ should and only there; the closure equals plain owlrl's; explain."""
 from pathlib import Path
 
 import owlrl
-import pytest
-from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib import Graph, Literal, Namespace
+from rdflib.namespace import OWL, RDF, RDFS
 
 from kg.explain import Explainer, load_derivations, render_text
 from kg.load import INFERRED, load_dataset

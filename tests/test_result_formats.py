@@ -6,7 +6,7 @@ import csv
 import io
 
 import pytest
-from rdflib import BNode, Literal, URIRef, Variable
+from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.query import Result as RdflibResult
 

@@ -22,7 +22,7 @@ from .errors import ValidationFailed
 from .load import INFERRED, load_dataset
 from .manifest import ARTEFACT, DERIVATIONS, MANIFEST, input_hashes, is_current, read_manifest  # noqa: F401
 from .offline import offline
-from .paths import build_dir, project_dir
+from .paths import build_dir
 from .reason import reason
 from .rules import load_rules
 from .terms import nt

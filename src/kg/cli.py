@@ -6,7 +6,6 @@ import argparse
 import json
 import logging
 import sys
-from collections import Counter
 
 from .errors import KgError, ValidationFailed
 from .limits import Limits

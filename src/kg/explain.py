@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import Literal, Namespace, URIRef
+from rdflib import Literal, Namespace
 from rdflib.namespace import RDF
 
 from .build import DERIVATIONS

@@ -5,12 +5,12 @@ a query built to overflow a parser's or an engine's stack never reaches
 one), then rdflib's parser. The parsed algebra, after the grammar's
 ``\\uXXXX`` escapes are expanded, is what is checked: no update, no SERVICE
 in any spelling, no FROM / FROM NAMED naming a graph the dataset does not
-hold (rdflib would fetch it over HTTP). The text that was checked, escapes
-expanded, is the text that runs.
+hold (rdflib would fetch it over HTTP), and no shape whose cost has no bound
+(:mod:`kg.cost_guard`). The text that was checked, escapes expanded, is the
+text that runs.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -19,6 +19,7 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import expandUnicodeEscapes, parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
+from .cost_guard import refuse_costly, walk
 from .errors import QueryError, Refused, TooLarge
 from .limits import Limits
 from .nesting import too_deep
@@ -43,6 +44,7 @@ def check_query(text: str, graphs: frozenset, limits: Limits = Limits()) -> Chec
         raise QueryError(f"query nested more than {limits.max_nesting} brackets deep")
     algebra = _parse(text)
     _refuse_service(algebra)
+    refuse_costly(algebra)
     for clause in algebra.get("datasetClause") or ():
         check_graph(clause.default or clause.named, "FROM NAMED" if clause.named else "FROM", graphs)
     return CheckedQuery(text, KINDS[algebra.name])
@@ -74,14 +76,6 @@ def is_update(text: str) -> bool:
         return False
 
 
-def _refuse_service(node) -> None:
-    if isinstance(node, CompValue):
-        if node.name == "ServiceGraphPattern":
-            raise Refused("SERVICE (federated query) is not allowed: this endpoint makes no outbound requests")
-        children = node.values()
-    elif isinstance(node, (list, tuple)):
-        children = node
-    else:
-        return
-    for child in children:
-        _refuse_service(child)
+def _refuse_service(algebra) -> None:
+    if any(node.name == "ServiceGraphPattern" for node in walk(algebra)):
+        raise Refused("SERVICE (federated query) is not allowed: this endpoint makes no outbound requests")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import atexit
 import hashlib
 import logging
-import os
 import queue
 import socket
 import subprocess

@@ -4,7 +4,7 @@ data file, the focus node and the shape's message; plus the excerpt check
 from __future__ import annotations
 
 from pyshacl import validate as shacl_validate
-from rdflib import Graph, Namespace, URIRef
+from rdflib import Graph, Namespace
 from rdflib.namespace import RDF, SH
 
 from .errors import InputError

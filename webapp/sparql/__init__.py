@@ -1,9 +1,8 @@
 """/sparql: the SPARQL 1.1 Protocol, read-only, over the app's store."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 
-from ..common import kg
 from .protocol import answer, read_request
 
 bp = Blueprint("sparql", __name__, template_folder="templates")

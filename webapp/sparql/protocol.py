@@ -8,7 +8,7 @@ from werkzeug.exceptions import BadRequest, Forbidden, NotAcceptable, Unsupporte
 from kg.errors import QueryError
 from kg.guard import READ_ONLY, check_graph, check_query
 
-from ..common import RDF_BY_MIME, RDF_TYPES, kg, text_error
+from ..common import RDF_BY_MIME, RDF_TYPES, kg
 
 # format parameter -> MIME type
 TABULAR = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
