@@ -181,6 +181,28 @@ def test_claim_list_filters_by_facet(client):
     assert filtered.count('href="/claim/') < everything.count('href="/claim/')
 
 
+def test_claim_list_facet_asserted_or_inferred_follows_the_graph_the_relation_is_in(client, dataset):
+    """A claim is listed as "inferred" when one of its relations to a
+    proposition is in graph/inferred, as "asserted" when one is in a data file."""
+    import re
+    from rdflib import Namespace
+    pe = Namespace("https://w3id.org/practitioner-evidence/ontology#")
+    inferred_graph = URIRef("https://w3id.org/practitioner-evidence/graph/inferred")
+    listed = {}
+    for value in ("asserted", "inferred"):
+        page = client.get("/claims", query_string={"asserted or inferred": value}).get_data(as_text=True)
+        listed[value] = set(re.findall(r'href="/claim/([^"]+)"', page))
+        assert listed[value], value
+    for value, slugs in listed.items():
+        for slug in slugs:
+            graphs = {g for rel in (pe.supports, pe.challenges, pe.qualifies)
+                      for _s, _p, _o, g in dataset.quads((URIRef(f"{ID}claim/{slug}"), rel, None, None))}
+            assert (inferred_graph in graphs) == (value == "inferred") or \
+                   (value == "asserted" and graphs - {inferred_graph}), (slug, value, graphs)
+    # the central rule's inferred supporters through its components are among the inferred
+    assert listed["inferred"] - listed["asserted"]
+
+
 def test_search_is_case_insensitive(client):
     assert "trickier" in client.get("/search", query_string={"q": "TRICKIER"}).get_data(as_text=True).lower()
 

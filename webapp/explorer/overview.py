@@ -55,7 +55,7 @@ def gaps():
                            breadcrumbs=[("Home", "/"), ("Evidence gap map", None)])
 
 
-FACETS = ("setting", "factor", "outcome", "relation", "proposition", "source")
+FACETS = ("setting", "factor", "outcome", "relation", "proposition", "source", "asserted or inferred")
 
 
 @bp.route("/claims")
