@@ -27,6 +27,33 @@ def test_second_build_with_unchanged_inputs_does_no_work(project_copy, capsys):
     assert _snapshot(project_copy / "build") == before
 
 
+def test_a_file_that_states_the_same_triples_reuses_the_artefact_and_a_new_triple_rebuilds(project_copy, capsys):
+    """Only the changed file is parsed when its triples are the same as in the
+    last build (a comment, the order of statements); a changed triple means a
+    full build."""
+    import json
+    assert main(["build"]) == 0
+    before = _snapshot(project_copy / "build")
+    blog = project_copy / "data" / "alliance-blog.ttl"
+    text = blog.read_text(encoding="utf-8")
+    blog.write_text(text + "\n# a reviewer's note: no new statement\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["build"]) == 0
+    assert "data/alliance-blog.ttl changed but states the same triples" in capsys.readouterr().out
+    after = _snapshot(project_copy / "build")
+    assert after["kg.nq"] == before["kg.nq"] and after["derivations.jsonl"] == before["derivations.jsonl"]
+    manifest = json.loads(after["manifest.json"])
+    assert manifest["timings"] == json.loads(before["manifest.json"])["timings"]  # nothing was re-run
+    capsys.readouterr()
+    assert main(["build"]) == 0 and "no input changed" in capsys.readouterr().out
+
+    blog.write_text(text.replace('rdfs:label "The Alliance in Offender Behaviour Programs"@en',
+                                 'rdfs:label "The Alliance, renamed"@en', 1), encoding="utf-8")
+    assert main(["build"]) == 0
+    assert "built" in capsys.readouterr().out
+    assert _snapshot(project_copy / "build")["kg.nq"] != before["kg.nq"]
+
+
 def test_broken_turtle_names_file_and_line_exits_2_and_keeps_the_artefact(project_copy):
     assert _kg("build").returncode == 0
     before = _snapshot(project_copy / "build")

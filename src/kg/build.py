@@ -9,17 +9,18 @@ renamed into place only after every stage passed.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Dataset
+from rdflib import BNode, Dataset
 
 from . import __version__
 from .errors import ValidationFailed
-from .load import INFERRED, load_dataset
+from .load import INFERRED, input_files, load_dataset, parse_file
 from .manifest import ARTEFACT, DERIVATIONS, MANIFEST, input_hashes, is_current, read_manifest  # noqa: F401
 from .offline import offline
 from .paths import build_dir
@@ -34,6 +35,7 @@ from .validate import validate
 class BuildResult:
     manifest: dict
     rebuilt: bool
+    note: str = "no input changed"
 
 
 def build(force: bool = False, progress=lambda msg: None, out: Path | None = None) -> BuildResult:
@@ -46,6 +48,10 @@ def _build(force: bool, progress, out: Path) -> BuildResult:
     if not force and is_current(out):
         progress("nothing changed; artefact is current")
         return BuildResult(read_manifest(out), False)
+    if not force:
+        same = _same_triples(out, progress)
+        if same is not None:
+            return same
     timings = {}
     clock = time.perf_counter()
 
@@ -58,6 +64,7 @@ def _build(force: bool, progress, out: Path) -> BuildResult:
     hashes = input_hashes()
     progress("load: parsing ontology and data")
     dataset, by_graph = load_dataset()
+    content = {item.display: triples_hash(dataset.graph(iri)) for iri, item in by_graph.items()}
     rules = load_rules()
     stage("load")
     progress("validate: SHACL shapes and excerpt offsets")
@@ -77,6 +84,7 @@ def _build(force: bool, progress, out: Path) -> BuildResult:
     manifest = {
         "version": __version__,
         "inputs": hashes,
+        "triples": content,
         "graphs": counts,
         "asserted_triples": len(asserted),
         "inferred_triples": len(inference.inferred),
@@ -86,6 +94,43 @@ def _build(force: bool, progress, out: Path) -> BuildResult:
     }
     _write_atomically(out, dataset, inference, manifest, stage)
     return BuildResult(manifest, True)
+
+
+def triples_hash(graph) -> str:
+    """The same for two files that state the same triples, however written
+    (comments, order, prefixes, layout); blank nodes compared by shape."""
+    from rdflib.compare import to_canonical_graph
+    if any(isinstance(term, BNode) for triple in graph for term in triple):
+        graph = to_canonical_graph(graph)
+    lines = sorted(nt(t) for t in graph)
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+def _same_triples(out: Path, progress) -> BuildResult | None:
+    """When only ontology or data files changed, and each still states the
+    same triples as in the last build (a comment, the layout, the order), the
+    artefact stands: parse just those files and record their new hashes.
+    None when anything else changed, or a triple did (a full build then)."""
+    manifest = read_manifest(out)
+    if not manifest or manifest.get("version") != __version__ or not (out / ARTEFACT).exists() \
+            or "triples" not in manifest:
+        return None
+    hashes = input_hashes()
+    old = manifest.get("inputs", {})
+    changed = [name for name in hashes.keys() | old.keys() if hashes.get(name) != old.get(name)]
+    if not changed or any(name not in manifest["triples"] or name not in hashes for name in changed):
+        return None
+    files = {item.display: item for item in input_files()}
+    for name in sorted(changed):
+        progress(f"load: {name} changed; comparing its triples with the last build's")
+        if triples_hash(parse_file(files[name])) != manifest["triples"][name]:
+            return None
+    manifest["inputs"] = hashes
+    path = out / MANIFEST
+    tmp = out / f".{MANIFEST}.tmp"
+    tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
+    return BuildResult(manifest, False, f"{', '.join(sorted(changed))} changed but states the same triples")
 
 
 def _write_atomically(out: Path, dataset: Dataset, inference, manifest: dict, stage) -> None:

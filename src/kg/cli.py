@@ -37,7 +37,7 @@ def cmd_build(args) -> int:
         print(f"built {build_dir() / 'kg.nq'}: {m['asserted_triples']} asserted, {m['inferred_triples']} inferred triples")
         print("timings (s): " + ", ".join(f"{k} {v}" for k, v in m["timings"].items()))
     else:
-        print("up to date: no input changed")
+        print(f"up to date: {result.note}")
     return 0
 
 
