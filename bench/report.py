@@ -124,6 +124,13 @@ def web_section(data) -> list[str]:
     for store, result in data["stores"].items():
         for name, r in result["targets"].items():
             out.append(f"| {store} | {name} | {r['rps']} | {r['p95_ms']} | {r['socket_errors'] + r['non_2xx_3xx']} |")
+    out += ["", "Explorer pages, one request at a time (median / 95th percentile, ms):", "",
+            "| page | " + " | ".join(data["stores"]) + " |", "|---" * (1 + len(data["stores"])) + "|"]
+    pages = sorted({p for r in data["stores"].values() for p in r.get("pages", {})})
+    for page in pages:
+        cells = [f"{r['pages'][page]['p50_ms']} / {r['pages'][page]['p95_ms']}" if page in r.get("pages", {}) else "–"
+                 for r in data["stores"].values()]
+        out.append(f"| {page} | " + " | ".join(cells) + " |")
     return out + [""]
 
 

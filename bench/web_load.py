@@ -63,11 +63,42 @@ def run_wrk(url: str, accept: str, seconds: int, threads: int, connections: int)
     return json.loads(match.group(1))
 
 
+PAGES = {  # explorer pages a reviewer opens, timed one request at a time
+    "home": "/", "proposition": "/proposition/trickier-situation-worker-matters", "claim": f"/claim/{CLAIM}",
+    "source": "/source/matrix-b5", "gap map": "/gaps", "claims list": "/claims", "why?": None,
+}
+
+
+def page_latency(base: str, requests: int) -> dict:
+    """Median and 95th percentile of each page, ``requests`` sequential requests."""
+    from statistics import median
+    out = {}
+    for name, path in PAGES.items():
+        if path is None:  # the claim page's first "why?" link
+            page = urllib.request.urlopen(base + PAGES["claim"], timeout=60).read().decode("utf-8")
+            found = re.search(r'href="(/why\?[^"]+)"', page)
+            if not found:
+                continue
+            path = found.group(1).replace("&amp;", "&")
+        times = []
+        for _ in range(requests):
+            start = time.perf_counter()
+            with urllib.request.urlopen(base + path, timeout=60) as answer:
+                answer.read()
+            times.append((time.perf_counter() - start) * 1000)
+        times.sort()
+        out[name] = {"p50_ms": round(median(times), 1), "p95_ms": round(times[max(0, int(0.95 * len(times)) - 1)], 1),
+                     "requests": requests}
+    return out
+
+
 def bench_store(store: str, args) -> dict:
     log_path = ROOT / "bench" / "work" / f"serve-{store}.log"
     started = time.monotonic()
     with kg_serving(store, log_path, options=("--rate-limit", "0")) as (base, _process):
         results = {"startup_s": round(time.monotonic() - started, 2), "targets": {}}
+        print(f"… {store}: explorer pages, one request at a time", file=sys.stderr, flush=True)
+        results["pages"] = page_latency(base, 10 if args.duration <= 3 else 40)
         for name, (path, accept) in targets().items():
             warm_up(base, path, accept)
             print(f"… {store}: {name} for {args.duration} s", file=sys.stderr, flush=True)

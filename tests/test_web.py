@@ -358,3 +358,15 @@ def test_each_excerpt_mark_on_a_source_page_holds_exactly_its_quote(client):
             assert marks[f"char={s},{e}"] == text[s:e], (slug, s, e)
             checked += 1
     assert checked > 1000
+
+
+def test_page_answers_with_parameters_are_kept_in_a_bounded_cache(app, monkeypatch):
+    import webapp.common as common
+    context = app.extensions["kg"]
+    claim = URIRef(f"{ID}claim/{CLAIM}")
+    first = context.run("web-claim", claim=claim)
+    assert first.rows and context.run("web-claim", claim=claim) is first
+    monkeypatch.setattr(common, "RECENT_ANSWERS", 2)
+    for slug in ("a", "b", "c"):
+        context.run("web-claim", claim=URIRef(f"{ID}claim/{slug}"))
+    assert len(context._recent) == 2 and context.run("web-claim", claim=claim) is not first

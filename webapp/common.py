@@ -3,6 +3,8 @@ table, links from IRIs to local pages, security headers and error handling."""
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -37,6 +39,9 @@ RDF_BY_MIME = {mime: (suffix, fmt) for suffix, (mime, fmt) in RDF_TYPES.items()}
 log = logging.getLogger("webapp")
 
 
+RECENT_ANSWERS = 4096  # answers to queries with parameters kept per app
+
+
 class KgContext:
     """The store, opened once per app, and the named queries it runs; the
     public endpoint's queries go to worker processes (``endpoint``) that
@@ -48,19 +53,33 @@ class KgContext:
         self.store = open_store(store_name, self.out)
         self.queries = named_queries()
         self._cache: dict = {}
+        self._recent: OrderedDict = OrderedDict()  # (query, parameters) -> answer, least recent first
+        self._lock = threading.Lock()
         self._dataset = None
         self.limits = limits
         self.graphs = frozenset(str(g) for g in self.run("stats-graphs").values("g"))
         self.endpoint = QueryPool(store_name, self.out, limits)
 
     def run(self, name: str, **bindings):
-        """Run a named query with bound parameters (parsed rdflib terms)."""
+        """Run a named query with bound parameters (parsed rdflib terms).
+        The graph does not change while serving: answers are kept, those
+        without parameters for good, the others in a bounded LRU."""
         text = self.queries[name].text
-        if bindings:
-            return self.store.query(text, bindings)
-        if name not in self._cache:  # the graph does not change while serving
-            self._cache[name] = self.store.query(text)
-        return self._cache[name]
+        if not bindings:
+            if name not in self._cache:
+                self._cache[name] = self.store.query(text)
+            return self._cache[name]
+        key = (name, tuple(sorted(bindings.items())))
+        with self._lock:
+            if key in self._recent:
+                self._recent.move_to_end(key)
+                return self._recent[key]
+        result = self.store.query(text, bindings)
+        with self._lock:
+            self._recent[key] = result
+            while len(self._recent) > RECENT_ANSWERS:
+                self._recent.popitem(last=False)
+        return result
 
     def dataset(self):
         """The whole dataset in rdflib (for explain and dumps)."""
