@@ -91,7 +91,8 @@ class QueryPool(Store):
                     self.workers.add(worker)
                 worker.wait_ready()
             except (KgError, OSError, EOFError) as err:
-                log.error("query worker did not start: %s", err or type(err).__name__)
+                if not self.closed:  # a pool closed while its workers start stops them on purpose
+                    log.error("query worker did not start: %s", str(err) or type(err).__name__)
                 return
             if self.closed:
                 worker.kill()
