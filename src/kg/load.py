@@ -74,34 +74,39 @@ def parse_file(item: InputFile, into: Graph | None = None) -> Graph:
     return graph
 
 
+class RdflibTerms:
+    """Oxigraph terms as rdflib makes them when it parses: plain literals
+    without a datatype, language-tagged ones without rdf:langString, one
+    object per IRI, and blank nodes fresh for each converter (labels like
+    _:b1 in two files stay two nodes)."""
+
+    def __init__(self) -> None:
+        self.iris: dict[str, URIRef] = {}
+        self.blanks: dict[str, BNode] = defaultdict(BNode)
+
+    def __call__(self, node):
+        kind = type(node)
+        if kind is ox.NamedNode:
+            value = node.value
+            found = self.iris.get(value)
+            if found is None:
+                found = self.iris[value] = URIRef(value)
+            return found
+        if kind is ox.BlankNode:
+            return self.blanks[node.value]
+        if node.language:
+            return Literal(node.value, lang=node.language)
+        datatype = node.datatype.value
+        return Literal(node.value) if datatype == XSD_STRING else Literal(node.value, datatype=self(node.datatype))
+
+
 def _parse_fast(text: str, item: InputFile, graph: Graph) -> bool:
     """Parse with Oxigraph's Turtle parser (about ten times faster than
     rdflib's) into ``graph``; False, with ``graph`` untouched, when it rejects
-    the file: rdflib's parser then says where and why, as it always has.
-
-    Terms come out as rdflib would make them: plain literals without a
-    datatype, language-tagged ones without rdf:langString, and blank nodes
-    fresh for this file (labels like _:b1 in two files stay two nodes)."""
+    the file: rdflib's parser then says where and why, as it always has."""
     try:
         parser = ox.parse(input=text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=item.path.as_uri())
-        iris: dict[str, URIRef] = {}
-        blanks: dict[str, BNode] = defaultdict(BNode)
-
-        def term(node):
-            kind = type(node)
-            if kind is ox.NamedNode:
-                value = node.value
-                found = iris.get(value)
-                if found is None:
-                    found = iris[value] = URIRef(value)
-                return found
-            if kind is ox.BlankNode:
-                return blanks[node.value]
-            if node.language:
-                return Literal(node.value, lang=node.language)
-            datatype = node.datatype.value
-            return Literal(node.value) if datatype == XSD_STRING else Literal(node.value, datatype=term(node.datatype))
-
+        term = RdflibTerms()
         triples = [(term(q.subject), term(q.predicate), term(q.object)) for q in parser]
         prefixes = dict(parser.prefixes)
     except (SyntaxError, ValueError):
