@@ -102,6 +102,10 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     stores = [s for s in args.serve_stores.split(",") if s]
     rows = [bench_size(int(size), stores) for size in args.sizes.split(",")]
+    if args.out.exists():  # keep the figures of sizes not run this time
+        done = {r["size"] for r in rows}
+        earlier = json.loads(args.out.read_text(encoding="utf-8")).get("runs", [])
+        rows = sorted(rows + [r for r in earlier if r["size"] not in done], key=lambda r: r["size"])
     args.out.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.out.with_suffix(".tmp")
     tmp.write_text(json.dumps({"cpus": os.cpu_count(), "date": time.strftime("%Y-%m-%d"), "runs": rows},

@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException, NotAcceptable
 
 from kg.errors import KgError
 from kg.limits import Limits
+from kg.manifest import read_manifest
 from kg.paths import build_dir
 from kg.pool import QueryPool
 from kg.queries import named_queries
@@ -50,15 +51,18 @@ class KgContext:
     def __init__(self, store_name: str, out: str | None, limits: Limits = Limits()):
         self.out = Path(out) if out else build_dir()
         self.store_name = store_name
+        self.limits = limits
+        # the workers load their stores while this process loads its own
+        self.endpoint = QueryPool(store_name, self.out, limits)
         self.store = open_store(store_name, self.out)
         self.queries = named_queries()
         self._cache: dict = {}
         self._recent: OrderedDict = OrderedDict()  # (query, parameters) -> answer, least recent first
         self._lock = threading.Lock()
         self._dataset = None
-        self.limits = limits
-        self.graphs = frozenset(str(g) for g in self.run("stats-graphs").values("g"))
-        self.endpoint = QueryPool(store_name, self.out, limits)
+        manifest = None if store_name.startswith(("http://", "https://")) else read_manifest(self.out)
+        graphs = manifest["graphs"] if manifest else self.run("stats-graphs").values("g")
+        self.graphs = frozenset(str(g) for g in graphs)
 
     def run(self, name: str, **bindings):
         """Run a named query with bound parameters (parsed rdflib terms).

@@ -19,11 +19,11 @@ from pathlib import Path
 from .errors import KgError
 from .offline import allowed_host, forbid_network
 
-WARM_UP = "stats-graphs"
+WARM_UP = "warm-up"
 
 
 def manifest_stamp(out: Path) -> str | None:
-    from .build import MANIFEST
+    from .manifest import MANIFEST
     try:
         return hashlib.sha256((out / MANIFEST).read_bytes()).hexdigest()
     except OSError:
