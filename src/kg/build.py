@@ -155,7 +155,7 @@ def load_artefact(out: Path | None = None) -> Dataset:
     times faster than rdflib's; the terms come out the same)."""
     dataset = Dataset()
     term, graphs = RdflibTerms(), {}
-    for quad in ox.parse(path=str((out or build_dir()) / ARTEFACT), format=ox.RdfFormat.N_QUADS):
+    for quad in ox.parse(path=str(Path(out or build_dir()) / ARTEFACT), format=ox.RdfFormat.N_QUADS):
         name = quad.graph_name
         graph = graphs.get(name)
         if graph is None:
