@@ -29,6 +29,7 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
+from resultfile import write_json  # noqa: E402
 
 from servers import kg_command, kg_serving  # noqa: E402
 
@@ -106,11 +107,7 @@ def main(argv=None) -> int:
         done = {r["size"] for r in rows}
         earlier = json.loads(args.out.read_text(encoding="utf-8")).get("runs", [])
         rows = sorted(rows + [r for r in earlier if r["size"] not in done], key=lambda r: r["size"])
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = args.out.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"cpus": os.cpu_count(), "date": time.strftime("%Y-%m-%d"), "runs": rows},
-                              indent=2) + "\n", encoding="utf-8")
-    tmp.replace(args.out)
+    write_json(args.out, {"cpus": os.cpu_count(), "date": time.strftime("%Y-%m-%d"), "runs": rows})
     for r in rows:
         print(f"{r['size']:>4}x  cold {r['cold']['wall_s']:8.1f} s ({r['cold']['peak_rss_mb']:.0f} MB)  "
               f"no-op {r['noop_s']:.2f} s  one file changed {r['one_file_changed']['wall_s']:.1f} s  "

@@ -11,7 +11,6 @@ ratio (the goal: kg serve at least 50% of the bare server)."""
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import sys
@@ -21,6 +20,7 @@ from urllib.parse import urlencode
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
+from resultfile import write_json  # noqa: E402
 
 from queries import ensure_built, project_for  # noqa: E402
 from servers import kg_serving, oxigraph_serving  # noqa: E402
@@ -60,10 +60,7 @@ def main(argv=None) -> int:
         report["kg_serve"] = run_wrk(base + path, ACCEPT, args.duration, 2, 8)
 
     report["ratio"] = round(report["kg_serve"]["rps"] / report["oxigraph_serve"]["rps"], 3)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = args.out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    tmp.replace(args.out)
+    write_json(args.out, report)
     for name in ("oxigraph_serve", "kg_serve"):
         r = report[name]
         print(f"{name:15} {r['rps']:8.1f} req/s  p95 {r['p95_ms']:8.1f} ms  errors "

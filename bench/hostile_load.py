@@ -11,7 +11,6 @@ their throughput with hostile ones mixed in.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import random
@@ -24,6 +23,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from resultfile import write_json  # noqa: E402
 from servers import kg_serving  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,9 +111,7 @@ def main() -> int:
               "time_limit_s": opts.timeout, "cpus": os.cpu_count(), "python": platform.python_version(),
               "phases": phases, "goal_met": all(p["good_throughput_kept"] >= 0.8 for p in phases)}
     out = ROOT / "bench" / "results" / "hostile.json"
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    tmp.replace(out)
+    write_json(out, report)
     for p in phases:
         print(f"hostile {p['hostile_share']:.0%}: {p['good_per_second']} good/s, p95 {p['good_p95_ms']} ms, "
               f"kept {p['good_throughput_kept']:.0%}")

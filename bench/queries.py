@@ -30,6 +30,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
+from resultfile import write_json  # noqa: E402
 
 from servers import oxigraph_serving  # noqa: E402
 
@@ -141,11 +142,7 @@ def main(argv=None) -> int:
             manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
             report.append({"size": size, "store": store, "open_s": round(opened_s, 2), "queries": rows,
                            "triples": manifest["asserted_triples"] + manifest["inferred_triples"]})
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = args.out.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"machine": platform.platform(), "cpus": os.cpu_count(), "runs": report},
-                              indent=2), encoding="utf-8")
-    tmp.replace(args.out)
+    write_json(args.out, {"machine": platform.platform(), "cpus": os.cpu_count(), "runs": report})
     print(table(report))
     return 0
 

@@ -21,6 +21,7 @@ import subprocess
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from resultfile import write_json  # noqa: E402
 from generate import scaled_triples  # noqa: E402
 
 from kg.reason import _reason_with_owlrl, reason  # noqa: E402
@@ -74,9 +75,7 @@ def main() -> int:
             same = "the same closure" if len(hashes) == 1 else "DIFFERENT closures"
             print(f"{size}x: {' and '.join(engines)} reached {same}", file=sys.stderr)
     out = args.out
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(rows, indent=2), encoding="utf-8")
-    tmp.replace(out)
+    write_json(out, rows)
     return 0
 
 

@@ -18,6 +18,9 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from resultfile import write_text  # noqa: E402
+
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
@@ -163,9 +166,7 @@ def main() -> int:
         if data:
             lines += section(data)
     out = RESULTS / "SUMMARY.md"
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    tmp.replace(out)
+    write_text(out, "\n".join(lines) + "\n")
     print(f"written {out}")
     return 0
 

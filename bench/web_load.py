@@ -27,6 +27,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from resultfile import write_json  # noqa: E402
 from servers import kg_serving  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,8 +140,7 @@ def main(argv=None) -> int:
               "python": platform.python_version(), "date": time.strftime("%Y-%m-%d"),
               "paths": {name: path[:80] for name, (path, _a) in targets().items()},
               "stores": {store: bench_store(store, args) for store in stores}}
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    write_json(args.output, report)
     print(table(report))
     print(f"written to {args.output}")
     return 0
