@@ -6,6 +6,9 @@ from rdflib import Dataset, Variable
 from ..build import load_artefact
 from ..errors import KgError, QueryError
 from .base import Result, Store, from_rdflib_result
+from .rdflib_join import install as install_hash_join
+
+install_hash_join()
 
 
 class RdflibStore(Store):
