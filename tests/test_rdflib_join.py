@@ -10,7 +10,6 @@ from rdflib import Graph
 from rdflib.plugins.sparql import CUSTOM_EVALS
 
 from kg.stores import rdflib_join
-from kg.stores.rdflib_store import RdflibStore  # noqa: F401  (installs the join)
 
 DATA = """
 @prefix : <http://example.org/> .
@@ -65,6 +64,7 @@ def answers(graph: Graph, query: str) -> Counter:
 
 @pytest.fixture()
 def graph():
+    rdflib_join.install()  # as the rdflib store does when it is imported
     g = Graph()
     g.parse(data=DATA, format="turtle")
     return g
