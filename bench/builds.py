@@ -31,16 +31,14 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 from resultfile import write_json  # noqa: E402
 
+from generate import ensure_project  # noqa: E402
 from servers import kg_command, kg_serving  # noqa: E402
 
 RDFLIB_SERVE_MAX = 10  # rdflib holds the graph in memory once per worker: past 10x that is gigabytes each
 
 
 def project(size: int) -> Path:
-    path = BENCH / "work" / f"x{size}"
-    if not (path / "data").is_dir():
-        subprocess.run([sys.executable, str(BENCH / "generate.py"), str(size), "--out", str(path)], check=True)
-    return path
+    return ensure_project(size, progress=lambda m: print(f"… {m}", file=sys.stderr, flush=True))
 
 
 def timed_kg(root: Path, *args: str) -> dict:

@@ -32,6 +32,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 from resultfile import write_json  # noqa: E402
 
+from generate import ensure_project  # noqa: E402
 from servers import oxigraph_serving  # noqa: E402
 
 
@@ -43,15 +44,11 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def project_for(size: int) -> tuple[Path, Path]:
-    """(project folder, build folder) of a size, generated and built if needed."""
+    """(project folder, build folder) of a size, (re)generated if needed."""
     if size == 1:
         return ROOT, ROOT / "build"
-    project = BENCH / "work" / f"x{size}"
-    build = project / "build"
-    if not (build / "kg.nq").exists():
-        if not (project / "data").is_dir():
-            subprocess.run([sys.executable, str(BENCH / "generate.py"), str(size), "--out", str(project)], check=True)
-    return project, build
+    project = ensure_project(size, progress=lambda m: print(f"… {m}", file=sys.stderr, flush=True))
+    return project, project / "build"
 
 
 def ensure_built(project: Path, build: Path) -> None:
