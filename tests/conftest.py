@@ -29,7 +29,7 @@ def built(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def dataset(built):
-    from kg.build import load_artefact
+    from kg.artefact import load_artefact
 
     ds = load_artefact(built)
     ds.default_union = True

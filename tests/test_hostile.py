@@ -75,7 +75,7 @@ def dataset_hash(built) -> str:
     """A hash of every quad of the artefact in a canonical order (blank
     nodes, whose labels each parse makes up, all written alike)."""
     from rdflib import BNode
-    from kg.build import load_artefact
+    from kg.artefact import load_artefact
     lines = sorted(" ".join("_:b" if isinstance(t, BNode) else t.n3() for t in quad)
                    for quad in load_artefact(built).quads())
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()

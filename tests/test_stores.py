@@ -269,7 +269,7 @@ def test_publish_loads_every_named_graph_and_the_server_then_answers_as_locally(
     """`kg publish URL` PUTs each named graph over the Graph Store Protocol
     into an empty Oxigraph server; `kg query --store URL` then gives the
     local answers."""
-    from kg.build import load_artefact
+    from kg.artefact import load_artefact
 
     dataset = load_artefact(built)
     expected = {str(g.identifier): len(g) for g in dataset.graphs()

@@ -92,7 +92,7 @@ class KgContext:
             if store_dataset is not None:
                 self._dataset = store_dataset
             else:
-                from kg.build import load_artefact
+                from kg.artefact import load_artefact
                 self._dataset = load_artefact(self.out)
         return self._dataset
 

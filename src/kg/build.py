@@ -16,12 +16,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph as ox
 from rdflib import BNode, Dataset
 
 from . import __version__
 from .errors import ValidationFailed
-from .load import INFERRED, RdflibTerms, input_files, load_dataset, parse_file
+from .load import INFERRED, input_files, load_dataset, parse_file
 from .manifest import ARTEFACT, DERIVATIONS, MANIFEST, input_hashes, is_current, read_manifest  # noqa: F401
 from .offline import offline
 from .paths import build_dir
@@ -148,18 +147,3 @@ def _write_atomically(out: Path, dataset: Dataset, inference, manifest: dict, st
     # the manifest goes last: a reader that sees it new sees everything new
     for name in (ARTEFACT, DERIVATIONS, MANIFEST):
         os.replace(tmp[name], out / name)
-
-
-def load_artefact(out: Path | None = None) -> Dataset:
-    """The built dataset in rdflib, read with Oxigraph's N-Quads parser (four
-    times faster than rdflib's; the terms come out the same)."""
-    dataset = Dataset()
-    term, graphs = RdflibTerms(), {}
-    for quad in ox.parse(path=str(Path(out or build_dir()) / ARTEFACT), format=ox.RdfFormat.N_QUADS):
-        name = quad.graph_name
-        graph = graphs.get(name)
-        if graph is None:
-            graph = graphs[name] = dataset.default_graph if isinstance(name, ox.DefaultGraph) \
-                else dataset.graph(term(name))
-        graph.add((term(quad.subject), term(quad.predicate), term(quad.object)))
-    return dataset

@@ -111,7 +111,7 @@ def cmd_query(args) -> int:
 
 
 def cmd_explain(args) -> int:
-    from .build import load_artefact
+    from .artefact import load_artefact
     from .explain import Explainer, load_derivations, render_text
     from .terms import parse_term
     _ensure_built()
@@ -122,7 +122,7 @@ def cmd_explain(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from .build import load_artefact
+    from .artefact import load_artefact
     _ensure_built()
     dataset = load_artefact()
     fmt = {"ttl": "turtle", "trig": "trig", "nq": "nquads", "jsonld": "json-ld"}[args.format]

@@ -6,7 +6,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from .build import load_artefact
+from .artefact import load_artefact
 from .errors import StoreError
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from rdflib import Dataset, Variable
 
-from ..build import load_artefact
+from ..artefact import load_artefact
 from ..errors import KgError, QueryError
 from .base import Result, Store, from_rdflib_result
 from .rdflib_join import install as install_hash_join
