@@ -2,6 +2,7 @@
 never when it does not, and never a reason to fail."""
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -54,12 +55,23 @@ def test_second_load_comes_from_the_cache_with_the_same_quads(build_copy, parses
     assert dict(second.namespaces()) == dict(first.namespaces())
 
 
-def test_a_rebuild_makes_the_cache_stale(build_copy, parses):
+def test_a_new_artefact_makes_the_cache_stale(build_copy, parses):
     load_artefact(build_copy)
     manifest = build_copy / MANIFEST
-    manifest.write_text(manifest.read_text().replace("{", '{"rebuilt": true, ', 1))
+    recorded = json.loads(manifest.read_text())
+    assert len(recorded["artefact"]) == 64
+    manifest.write_text(json.dumps({**recorded, "artefact": "0" * 64}))
     load_artefact(build_copy)
     assert len(parses) == 2
+
+
+def test_a_manifest_that_only_rechecked_inputs_keeps_the_cache(build_copy, parses):
+    load_artefact(build_copy)
+    manifest = build_copy / MANIFEST
+    recorded = json.loads(manifest.read_text())
+    manifest.write_text(json.dumps({**recorded, "inputs": {}, "timings": {"validate": 1.0}}))
+    load_artefact(build_copy)
+    assert len(parses) == 1
 
 
 @pytest.mark.parametrize("damage", ["truncated", "garbage", "empty"])

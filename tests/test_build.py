@@ -54,6 +54,55 @@ def test_a_file_that_states_the_same_triples_reuses_the_artefact_and_a_new_tripl
     assert _snapshot(project_copy / "build")["kg.nq"] != before["kg.nq"]
 
 
+def test_a_changed_source_text_is_checked_again_without_reasoning(project_copy, capsys):
+    """Source texts only feed validation: a change to one re-checks the
+    excerpts against the unchanged graph and keeps the artefact; a change
+    that breaks an excerpt fails the build and keeps it too."""
+    import json
+    assert main(["build"]) == 0
+    before = _snapshot(project_copy / "build")
+    source = sorted((project_copy / "sources").glob("*.txt"))[0]
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text + "\nA line added at the end moves no excerpt.\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["build"]) == 0
+    assert f"sources/{source.name} changed; the graph passes the checks, the artefact stands" \
+        in capsys.readouterr().out
+    after = _snapshot(project_copy / "build")
+    assert after["kg.nq"] == before["kg.nq"] and after["derivations.jsonl"] == before["derivations.jsonl"]
+    manifest, earlier = json.loads(after["manifest.json"]), json.loads(before["manifest.json"])
+    assert manifest["artefact"] == earlier["artefact"] and "revalidate" in manifest["timings"]
+    assert manifest["inputs"][f"sources/{source.name}"] != earlier["inputs"][f"sources/{source.name}"]
+
+    source.write_text("An inserted first line moves every excerpt.\n" + text, encoding="utf-8")
+    result = _kg("build")
+    assert result.returncode == 2 and "differs from pe:exact" in result.stderr, result.stderr
+    assert _snapshot(project_copy / "build")["manifest.json"] == after["manifest.json"]
+    assert _kg("build").returncode == 2  # still failing: nothing recorded it as checked
+
+    source.write_text(text, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["build"]) == 0 and "the artefact stands" in capsys.readouterr().out
+    assert _snapshot(project_copy / "build")["kg.nq"] == before["kg.nq"]
+
+
+def test_a_changed_shape_is_checked_against_the_graph(project_copy):
+    assert _kg("build").returncode == 0
+    before = _snapshot(project_copy / "build")
+    with open(project_copy / "shapes" / "extra.ttl", "w", encoding="utf-8") as handle:
+        handle.write("""@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix pe: <https://w3id.org/practitioner-evidence/ontology#> .
+<urn:x-test:every-claim-needs-a-colour> a sh:NodeShape ; sh:targetClass pe:Claim ;
+    sh:property [ sh:path pe:colour ; sh:minCount 1 ] .
+""")
+    result = _kg("build")
+    assert result.returncode == 2 and "pe:colour" in result.stderr, result.stderr
+    assert _snapshot(project_copy / "build")["manifest.json"] == before["manifest.json"]
+    (project_copy / "shapes" / "extra.ttl").unlink()
+    assert _kg("build").returncode == 0
+    assert _snapshot(project_copy / "build")["kg.nq"] == before["kg.nq"]
+
+
 def test_broken_turtle_names_file_and_line_exits_2_and_keeps_the_artefact(project_copy):
     assert _kg("build").returncode == 0
     before = _snapshot(project_copy / "build")

@@ -5,9 +5,9 @@ start on the default store (about 0.8 s at the real graph's size: rdflib's
 store indexes every triple as it is added), and ``kg serve`` starts three
 such processes (the web app and two query workers). The first load writes
 the store, indexes and all, to ``kg.rdflib.pickle``; later loads read that
-back in about a third of the time. The cache is keyed by the manifest (so a
-rebuild invalidates it), the rdflib and Python versions and this module's
-format; a cache that does not match, cannot be read or cannot be written is
+back in about a third of the time. The cache is keyed by the artefact's
+hash in the manifest (so a new artefact invalidates it), the rdflib and
+Python versions and this module's format; a cache that does not match, cannot be read or cannot be written is
 ignored and the artefact parsed as before. It is a file the build folder's
 owner made, read by the same owner, like ``__pycache__``.
 """
@@ -25,7 +25,7 @@ import rdflib
 from rdflib import Dataset
 
 from .load import RdflibTerms
-from .manifest import ARTEFACT, MANIFEST
+from .manifest import ARTEFACT, artefact_key
 from .paths import build_dir
 
 CACHE = "kg.rdflib.pickle"
@@ -66,12 +66,11 @@ def parse_artefact(path: Path) -> Dataset:
 def cache_stamp(out: Path) -> bytes | None:
     """What a cache must have been made from to be used (None: no manifest,
     so nothing to key a cache by)."""
-    try:
-        manifest = (out / MANIFEST).read_bytes()
-    except OSError:
+    key = artefact_key(out)
+    if key is None:
         return None
     versions = f"{FORMAT} rdflib {rdflib.__version__} python {sys.version_info[:2]}".encode()
-    return hashlib.sha256(manifest + b"\0" + versions).hexdigest().encode()
+    return hashlib.sha256(key.encode() + b"\0" + versions).hexdigest().encode()
 
 
 def _read_cache(path: Path, stamp: bytes) -> Dataset | None:

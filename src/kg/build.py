@@ -21,7 +21,8 @@ from rdflib import BNode, Dataset
 from . import __version__
 from .errors import ValidationFailed
 from .load import INFERRED, input_files, load_dataset, parse_file
-from .manifest import ARTEFACT, DERIVATIONS, MANIFEST, input_hashes, is_current, read_manifest  # noqa: F401
+from .manifest import (ARTEFACT, DERIVATIONS, MANIFEST, file_sha256, input_hashes,  # noqa: F401
+                       is_current, read_manifest)
 from .offline import offline
 from .paths import build_dir
 from .reason import reason
@@ -49,7 +50,7 @@ def _build(force: bool, progress, out: Path) -> BuildResult:
         progress("nothing changed; artefact is current")
         return BuildResult(read_manifest(out), False)
     if not force:
-        same = _same_triples(out, progress)
+        same = _without_reasoning(out, progress)
         if same is not None:
             return same
     timings = {}
@@ -106,31 +107,52 @@ def triples_hash(graph) -> str:
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
-def _same_triples(out: Path, progress) -> BuildResult | None:
-    """When only ontology or data files changed, and each still states the
-    same triples as in the last build (a comment, the layout, the order), the
-    artefact stands: parse just those files and record their new hashes.
-    None when anything else changed, or a triple did (a full build then)."""
+VALIDATION_ONLY = ("shapes/", "sources/")  # inputs only validation reads: the graph does not depend on them
+
+
+def _without_reasoning(out: Path, progress) -> BuildResult | None:
+    """When the changed inputs are only shapes, source texts, or ontology
+    and data files that still state the same triples as in the last build (a
+    comment, the layout, the order), the graph is what it was and so is its
+    closure: the artefact stands. Changed shapes or source texts are checked
+    against the graph again (they are what validation reads); then the
+    manifest records the new hashes. None when a rule or a triple changed
+    (a full build then); ValidationFailed, with the artefact untouched, when
+    the graph no longer passes."""
     manifest = read_manifest(out)
     if not manifest or manifest.get("version") != __version__ or not (out / ARTEFACT).exists() \
             or "triples" not in manifest:
         return None
     hashes = input_hashes()
     old = manifest.get("inputs", {})
-    changed = [name for name in hashes.keys() | old.keys() if hashes.get(name) != old.get(name)]
-    if not changed or any(name not in manifest["triples"] or name not in hashes for name in changed):
+    changed = sorted(name for name in hashes.keys() | old.keys() if hashes.get(name) != old.get(name))
+    recheck = [name for name in changed if name.startswith(VALIDATION_ONLY)]
+    graphs = [name for name in changed if name not in recheck]
+    if not changed or any(name not in manifest["triples"] or name not in hashes for name in graphs):
         return None
     files = {item.display: item for item in input_files()}
-    for name in sorted(changed):
+    for name in graphs:
         progress(f"load: {name} changed; comparing its triples with the last build's")
         if triples_hash(parse_file(files[name])) != manifest["triples"][name]:
             return None
+    if recheck:
+        progress(f"validate: {', '.join(recheck)} changed; checking the graph against them")
+        started = time.perf_counter()
+        dataset, by_graph = load_dataset()
+        problems = validate(dataset, by_graph)
+        if problems:
+            raise ValidationFailed(problems)
+        manifest["timings"] = {**manifest.get("timings", {}), "revalidate": round(time.perf_counter() - started, 3)}
     manifest["inputs"] = hashes
     path = out / MANIFEST
     tmp = out / f".{MANIFEST}.tmp"
     tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
     os.replace(tmp, path)
-    return BuildResult(manifest, False, f"{', '.join(sorted(changed))} changed but states the same triples")
+    listed = ", ".join(changed)
+    if not recheck:
+        return BuildResult(manifest, False, f"{listed} changed but states the same triples")
+    same = "; the data states the same triples" if graphs else ""
+    return BuildResult(manifest, False, f"{listed} changed{same}; the graph passes the checks, the artefact stands")
 
 
 def _write_atomically(out: Path, dataset: Dataset, inference, manifest: dict, stage) -> None:
@@ -141,6 +163,7 @@ def _write_atomically(out: Path, dataset: Dataset, inference, manifest: dict, st
         for t in sorted(inference.inferred, key=nt):
             rule, premises = inference.why.get(t, ("owlrl", ()))
             handle.write(json.dumps({"t": nt(t), "rule": rule, "premises": [nt(p) for p in premises]}) + "\n")
+    manifest["artefact"] = file_sha256(tmp[ARTEFACT])
     stage("write")
     manifest["timings"] = dict(manifest["timings"])
     tmp[MANIFEST].write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")

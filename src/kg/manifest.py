@@ -37,6 +37,30 @@ def read_manifest(out: Path | None = None) -> dict | None:
         return None
 
 
+def artefact_key(out: Path | None = None) -> str | None:
+    """What names the artefact's content, for the stores and caches made from
+    it: the manifest's ``artefact`` hash (a build that only re-checked inputs
+    keeps it), for an older manifest the hash of the whole manifest, and
+    None without a manifest."""
+    try:
+        raw = ((out or build_dir()) / MANIFEST).read_bytes()
+    except OSError:
+        return None
+    try:
+        key = json.loads(raw).get("artefact")
+    except (ValueError, AttributeError):
+        key = None
+    return key if isinstance(key, str) and key else hashlib.sha256(raw).hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def is_current(out: Path | None = None) -> bool:
     out = out or build_dir()
     manifest = read_manifest(out)

@@ -66,5 +66,8 @@ def excerpt_problems(dataset, by_graph) -> list[str]:
 
 
 def validate(dataset, by_graph) -> list[str]:
-    """All problems, one line each; empty when the data conforms."""
+    """All problems, one line each; empty when the data conforms. The
+    source texts are read afresh (one may have changed since this process
+    last read it)."""
+    source_text.cache_clear()
     return shacl_problems(dataset, by_graph) + excerpt_problems(dataset, by_graph)

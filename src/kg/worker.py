@@ -10,7 +10,6 @@ rebuild replaced it.
 """
 from __future__ import annotations
 
-import hashlib
 import resource
 import sys
 from multiprocessing.connection import Connection
@@ -23,11 +22,9 @@ WARM_UP = "warm-up"
 
 
 def manifest_stamp(out: Path) -> str | None:
-    from .manifest import MANIFEST
-    try:
-        return hashlib.sha256((out / MANIFEST).read_bytes()).hexdigest()
-    except OSError:
-        return None
+    """Changes when the artefact does (not when a build only re-checked inputs)."""
+    from .manifest import artefact_key
+    return artefact_key(out)
 
 
 class Holder:

@@ -16,8 +16,8 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
-from ..build import ARTEFACT, MANIFEST
-from ..errors import QueryError
+from ..errors import QueryError, StoreError
+from ..manifest import ARTEFACT, MANIFEST, artefact_key
 from ..paths import build_dir
 from .base import Result, Store, bind_in_text, capped
 
@@ -49,7 +49,10 @@ class OxigraphStore(Store):
     @classmethod
     def from_build(cls, out=None) -> "OxigraphStore":
         out = Path(out or build_dir())
-        stamp = hashlib.sha256((out / MANIFEST).read_bytes() + LAYOUT.encode()).hexdigest()
+        key = artefact_key(out)
+        if key is None:
+            raise StoreError(f"{out / MANIFEST}: no build here: run kg build")
+        stamp = hashlib.sha256((key + LAYOUT).encode()).hexdigest()
         path = out / f"oxigraph-{stamp[:16]}"
         with _locked(out / "oxigraph.lock"):
             if not path.is_dir():
