@@ -10,6 +10,8 @@ bench/work/xN (size 1 is the real data, rewritten as N-Triples):
 - ``kg build`` again with nothing changed (median of 5);
 - ``kg build`` after a comment is added to one data file (the file's hash
   changes, its triples do not);
+- ``kg build`` after a line is added to the end of one source text (the
+  excerpts are checked again, nothing is reasoned);
 - ``kg serve`` started on the existing artefact until /sparql answers, for
   each store: the first start (the oxigraph store is made from the artefact)
   and a second one (the on-disk store is reused).
@@ -83,6 +85,16 @@ def bench_size(size: int, stores: list[str]) -> dict:
         data_file.write_bytes(original)
     timed_kg(root, "build")  # back to the original inputs
 
+    source = sorted((root / "sources").glob("*.txt"))[0]
+    original = source.read_bytes()
+    try:
+        source.write_bytes(original + b"\nA line added by bench/builds.py.\n")
+        print(f"… {size}x: rebuild after the source text {source.name} changed", file=sys.stderr, flush=True)
+        row["source_text_changed"] = {"file": source.name, **timed_kg(root, "build")}
+    finally:
+        source.write_bytes(original)
+    timed_kg(root, "build")  # back to the original inputs
+
     row["serve_start_s"] = {}
     for store in stores:
         if store == "rdflib" and size > RDFLIB_SERVE_MAX:
@@ -109,6 +121,7 @@ def main(argv=None) -> int:
     for r in rows:
         print(f"{r['size']:>4}x  cold {r['cold']['wall_s']:8.1f} s ({r['cold']['peak_rss_mb']:.0f} MB)  "
               f"no-op {r['noop_s']:.2f} s  one file changed {r['one_file_changed']['wall_s']:.1f} s  "
+              f"source text changed {r.get('source_text_changed', {}).get('wall_s', float('nan')):.1f} s  "
               f"serve {r['serve_start_s']}")
     return 0
 
