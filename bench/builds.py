@@ -64,6 +64,18 @@ def serve_start(root: Path, store: str) -> float:
         return round(time.perf_counter() - start, 2)
 
 
+def rebuild_after_appending(root: Path, path: Path, extra: bytes) -> dict:
+    """The figures of a ``kg build`` after ``extra`` is appended to an input;
+    the input is then put back and built again (not timed)."""
+    original = path.read_bytes()
+    try:
+        path.write_bytes(original + extra)
+        return {"file": path.name, **timed_kg(root, "build")}
+    finally:
+        path.write_bytes(original)
+        timed_kg(root, "build")
+
+
 def bench_size(size: int, stores: list[str]) -> dict:
     root = project(size)
     shutil.rmtree(root / "build", ignore_errors=True)
@@ -76,24 +88,11 @@ def bench_size(size: int, stores: list[str]) -> dict:
     row["noop_s"] = statistics.median(timed_kg(root, "build")["wall_s"] for _ in range(5))
 
     data_file = sorted((root / "data").glob("*.ttl"))[0]
-    original = data_file.read_bytes()
-    try:
-        data_file.write_bytes(original + b"\n# touched by bench/builds.py\n")
-        print(f"… {size}x: rebuild after {data_file.name} changed", file=sys.stderr, flush=True)
-        row["one_file_changed"] = {"file": data_file.name, **timed_kg(root, "build")}
-    finally:
-        data_file.write_bytes(original)
-    timed_kg(root, "build")  # back to the original inputs
-
+    print(f"… {size}x: rebuild after a comment is added to {data_file.name}", file=sys.stderr, flush=True)
+    row["one_file_changed"] = rebuild_after_appending(root, data_file, b"\n# touched by bench/builds.py\n")
     source = sorted((root / "sources").glob("*.txt"))[0]
-    original = source.read_bytes()
-    try:
-        source.write_bytes(original + b"\nA line added by bench/builds.py.\n")
-        print(f"… {size}x: rebuild after the source text {source.name} changed", file=sys.stderr, flush=True)
-        row["source_text_changed"] = {"file": source.name, **timed_kg(root, "build")}
-    finally:
-        source.write_bytes(original)
-    timed_kg(root, "build")  # back to the original inputs
+    print(f"… {size}x: rebuild after a line is added to the source text {source.name}", file=sys.stderr, flush=True)
+    row["source_text_changed"] = rebuild_after_appending(root, source, b"\nA line added by bench/builds.py.\n")
 
     row["serve_start_s"] = {}
     for store in stores:
