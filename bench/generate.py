@@ -63,7 +63,7 @@ def write_project(factor: int, dest: Path, progress=print) -> Path:
     and each data file replaced by ``factor`` renamed copies of its triples
     (written as N-Triples, which Turtle reads). Whatever was in ``dest``
     goes, its build included."""
-    if dest.exists() or dest.is_symlink():
+    if dest.exists():
         shutil.rmtree(dest)
     for folder in COPIED:
         shutil.copytree(ROOT / folder, dest / folder)

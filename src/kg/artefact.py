@@ -7,9 +7,10 @@ such processes (the web app and two query workers). The first load writes
 the store, indexes and all, to ``kg.rdflib.pickle``; later loads read that
 back in about a third of the time. The cache is keyed by the artefact's
 hash in the manifest (so a new artefact invalidates it), the rdflib and
-Python versions and this module's format; a cache that does not match, cannot be read or cannot be written is
-ignored and the artefact parsed as before. It is a file the build folder's
-owner made, read by the same owner, like ``__pycache__``.
+Python versions and this module's format; a cache that does not match,
+cannot be read or cannot be written is ignored and the artefact parsed as
+before. It is a file the build folder's owner made, read by the same owner,
+like ``__pycache__``.
 """
 from __future__ import annotations
 
