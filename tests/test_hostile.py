@@ -476,12 +476,16 @@ def _get(base: str, query: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def server(built):
+def server(built, tmp_path_factory):
     port = _free_port()
+    # the server's log goes to a file: a pipe nobody reads fills up and
+    # stalls the server (and its workers) on their next log line
+    log = tmp_path_factory.mktemp("soak") / "serve.log"
     process = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--port", str(port), "--timeout", "2",
                                 "--workers", "2", "--rate-limit", "0"],
-                               env={**os.environ, "KG_BUILD_DIR": str(built)}, stdout=subprocess.PIPE,
+                               env={**os.environ, "KG_BUILD_DIR": str(built)}, stdout=log.open("w"),
                                stderr=subprocess.STDOUT, text=True)
+    process.log = log
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -500,7 +504,7 @@ SOAK_SECONDS, SOAK_MAX_REQUESTS = 60, 20_000
 
 def test_soak_a_minute_of_good_and_hostile_queries_from_several_threads(server):
     process, base = server
-    assert process.poll() is None, process.stdout.read()
+    assert process.poll() is None, process.log.read_text()
     for query in GOOD:  # warm every worker and the guard's cache
         assert _get(base, query) == 200
     rss_start = _rss_kb(process.pid)
