@@ -26,7 +26,7 @@ def input_paths(root: Path | None = None) -> list[Path]:
 
 def input_hashes() -> dict[str, str]:
     root = project_dir()
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in input_paths(root)}
+    return {str(p.relative_to(root)): file_sha256(p) for p in input_paths(root)}
 
 
 def read_manifest(out: Path | None = None) -> dict | None:

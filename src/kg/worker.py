@@ -16,15 +16,10 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from .errors import KgError
+from .manifest import artefact_key
 from .offline import allowed_host, forbid_network
 
 WARM_UP = "warm-up"
-
-
-def manifest_stamp(out: Path) -> str | None:
-    """Changes when the artefact does (not when a build only re-checked inputs)."""
-    from .manifest import artefact_key
-    return artefact_key(out)
 
 
 class Holder:
@@ -36,7 +31,7 @@ class Holder:
         self.refresh()
 
     def refresh(self) -> None:
-        stamp = manifest_stamp(self.out)
+        stamp = artefact_key(self.out)  # changes with the artefact, not when a build only re-checked inputs
         if self.store is None or stamp != self.stamp:
             from .stores import open_store
             self.store, self.stamp = open_store(self.store_name, self.out), stamp

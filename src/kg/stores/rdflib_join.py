@@ -27,18 +27,18 @@ def hash_join(ctx, part):
     right = list(evalPart(ctx, part.p2))
     if not right:
         return iter(())
-    always_bound = frozenset(right[0]._d).intersection(*(row._d for row in right[1:]))
+    always_bound = sorted(frozenset(right[0]._d).intersection(*(row._d for row in right[1:])))
     return _probe(evalPart(ctx, part.p1), right, always_bound)
 
 
-def _probe(left, right, always_bound):
+def _probe(left, right, always_bound: list):
     """Each left solution meets only the right ones that agree with it on
     the variables both bind; ``compatible`` still checks the rest (a left
     solution may leave some of them unbound)."""
     indexes: dict[tuple, dict] = {}
     for solution in left:
         bound = solution._d
-        key_vars = tuple(sorted(v for v in always_bound if v in bound))
+        key_vars = tuple(v for v in always_bound if v in bound)
         index = indexes.get(key_vars)
         if index is None:
             index = indexes[key_vars] = {}
