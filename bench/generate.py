@@ -21,7 +21,7 @@ from pathlib import Path
 
 from rdflib import BNode, URIRef
 
-from kg.load import input_files, load_dataset
+from kg.pipeline.load import input_files, load_dataset
 
 ID = "https://w3id.org/practitioner-evidence/id/"
 ROOT = Path(__file__).resolve().parent.parent  # the real project, whatever KG_PROJECT_DIR says

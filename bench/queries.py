@@ -58,7 +58,7 @@ def ensure_built(project: Path, build: Path) -> None:
 
 @contextmanager
 def opened(store: str, build: Path):
-    from kg.stores import open_store
+    from kg.query.stores import open_store
     if store == "remote":
         with oxigraph_serving(build / "kg.nq", BENCH / "work" / f"oxigraph-serve-{build.parent.name}") as base:
             yield open_store(base + "/query")
@@ -119,7 +119,7 @@ def main(argv=None) -> int:
     parser.add_argument("--budget", type=float, default=30, help="seconds per query and store at most (default 30)")
     parser.add_argument("--out", type=Path, default=BENCH / "results" / "queries.json")
     args = parser.parse_args(argv)
-    from kg.queries import named_queries
+    from kg.query.named import named_queries
 
     report = []
     for size in (int(s) for s in args.sizes.split(",")):

@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from resultfile import write_json  # noqa: E402
 from generate import scaled_triples  # noqa: E402
 
-from kg.reason import _reason_with_owlrl, reason  # noqa: E402
-from kg.rules import load_rules  # noqa: E402
+from kg.pipeline.reason import _reason_with_owlrl, reason  # noqa: E402
+from kg.pipeline.rules import load_rules  # noqa: E402
 
 
 def one_run(engine: str, size: int, reps: int) -> dict:

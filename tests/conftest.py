@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def built(tmp_path_factory):
     """Build the real graph once; returns the build folder."""
     import os
-    from kg.build import build
+    from kg.pipeline.build import build
 
     out = tmp_path_factory.mktemp("build")
     previous = os.environ.get("KG_BUILD_DIR")
@@ -29,7 +29,7 @@ def built(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def dataset(built):
-    from kg.artefact import load_artefact
+    from kg.query.artefact import load_artefact
 
     ds = load_artefact(built)
     ds.default_union = True
@@ -43,7 +43,7 @@ def project_copy(tmp_path, monkeypatch):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     monkeypatch.setenv("KG_PROJECT_DIR", str(tmp_path))
     monkeypatch.setenv("KG_BUILD_DIR", str(tmp_path / "build"))
-    from kg import sources
+    from kg.pipeline import sources
     sources.source_text.cache_clear()
     yield tmp_path
     sources.source_text.cache_clear()

@@ -8,9 +8,9 @@ import shutil
 import pytest
 from rdflib import BNode
 
-from kg import artefact
-from kg.artefact import CACHE, load_artefact
-from kg.manifest import ARTEFACT, MANIFEST
+from kg.query import artefact
+from kg.query.artefact import CACHE, load_artefact
+from kg.pipeline.manifest import ARTEFACT, MANIFEST
 
 
 def quads(dataset) -> set:

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from rdflib import Namespace
 
-from kg.queries import named_queries
+from kg.query.named import named_queries
 from kg.terms import parse_term
 
 BASE = "https://w3id.org/practitioner-evidence/id/"
@@ -30,7 +30,7 @@ CENTRAL = PROP["trickier-situation-worker-matters"]
 def store(built):
     """The rdflib store over a fresh build in a temporary KG_BUILD_DIR
     (the session fixture ``built`` of conftest.py)."""
-    from kg.stores import open_store
+    from kg.query.stores import open_store
 
     return open_store("rdflib", out=built)
 
@@ -81,7 +81,7 @@ def test_cq01_each_claim_comes_with_its_work_and_verbatim_excerpt(ask):
     assert "authority creates the barriers" in str(excerpt["exact"])
     assert py(excerpt["start"]) < py(excerpt["end"])
     # the offsets locate the quote in the source file
-    from kg.sources import source_text
+    from kg.pipeline.sources import source_text
     text = source_text("002_4b2aa2f9c05a640f.txt")
     assert text[py(excerpt["start"]):py(excerpt["end"])] == str(excerpt["exact"])
     assert all("excerpt" in r for r in ask("cq01")), "every claim is grounded by an excerpt"

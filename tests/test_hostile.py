@@ -75,7 +75,7 @@ def dataset_hash(built) -> str:
     """A hash of every quad of the artefact in a canonical order (blank
     nodes, whose labels each parse makes up, all written alike)."""
     from rdflib import BNode
-    from kg.artefact import load_artefact
+    from kg.query.artefact import load_artefact
     lines = sorted(" ".join("_:b" if isinstance(t, BNode) else t.n3() for t in quad)
                    for quad in load_artefact(built).quads())
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
@@ -354,7 +354,7 @@ def test_the_table_holds_at_least_15_hostile_input_files():
 @pytest.mark.parametrize("name,content,expected", INPUTS, ids=[i[0] for i in INPUTS])
 def test_hostile_input_file_is_one_line_with_file_line_and_column(tmp_path, canary, name, content, expected):
     from kg.errors import InputError
-    from kg.load import InputFile, parse_file
+    from kg.pipeline.load import InputFile, parse_file
     data = content.replace("{canary}", canary).encode("utf-8") if isinstance(content, str) else content
     (tmp_path / name).write_bytes(data)
     if expected is None:
@@ -377,8 +377,8 @@ def _snapshot(folder: Path) -> dict:
 
 
 def test_a_failing_rule_or_hostile_file_leaves_the_artefact_intact_and_served(project_copy, canary):
-    from kg.limits import Limits
-    from kg.pool import QueryPool
+    from kg.serving.limits import Limits
+    from kg.serving.pool import QueryPool
     assert _kg("build").returncode == 0
     out = project_copy / "build"
     pool = QueryPool("rdflib", out, Limits(workers=1))
@@ -404,8 +404,8 @@ def test_a_failing_rule_or_hostile_file_leaves_the_artefact_intact_and_served(pr
 
 def test_a_rebuild_while_serving_answers_old_or_new_never_half(project_copy):
     from kg.errors import KgError
-    from kg.limits import Limits
-    from kg.pool import QueryPool
+    from kg.serving.limits import Limits
+    from kg.serving.pool import QueryPool
     assert _kg("build").returncode == 0
     out = project_copy / "build"
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"

@@ -9,7 +9,7 @@ import pytest
 from rdflib import Graph
 from rdflib.plugins.sparql import CUSTOM_EVALS
 
-from kg.stores import rdflib_join
+from kg.query.stores import rdflib_join
 
 DATA = """
 @prefix : <http://example.org/> .

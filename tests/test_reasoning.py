@@ -7,11 +7,11 @@ import owlrl
 from rdflib import Graph, Literal, Namespace
 from rdflib.namespace import OWL, RDF, RDFS
 
-from kg.explain import Explainer, load_derivations, render_text
-from kg.load import INFERRED, load_dataset
-from kg.noise import is_noise, without_noise
-from kg.reason import _reason_with_owlrl, reason
-from kg.rules import load_rule, load_rules
+from kg.pipeline.explain import Explainer, load_derivations, render_text
+from kg.pipeline.load import INFERRED, load_dataset
+from kg.pipeline.noise import is_noise, without_noise
+from kg.pipeline.reason import _reason_with_owlrl, reason
+from kg.pipeline.rules import load_rule, load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 PE = Namespace("https://w3id.org/practitioner-evidence/ontology#")
@@ -70,7 +70,7 @@ def test_the_engine_reaches_the_same_closure_whatever_order_the_triples_arrive_i
     """Premises are joined when the last of them is processed: a chain axiom
     whose list cells, or a property whose schema, arrive after the data must
     still fire (and so must the opposite order)."""
-    from kg.owlrl_engine import Engine
+    from kg.pipeline.engine import Engine
 
     chain_prop, link1, link2 = ID["p-chain"], ID["p1"], ID["p2"]
     a, b, c, head, rest = ID["a"], ID["b"], ID["c"], ID["l1"], ID["l2"]

@@ -10,8 +10,8 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.query import Result as RdflibResult
 
-from kg.result_formats import serialize
-from kg.stores.base import Result
+from kg.query.formats import serialize
+from kg.query.stores.base import Result
 
 ROWS = [
     {"s": URIRef("https://w3id.org/practitioner-evidence/id/claim/a"), "o": Literal("plain, \"quoted\"\nline")},

@@ -6,7 +6,7 @@ import pytest
 from rdflib import Graph, Namespace
 from rdflib.namespace import RDF
 
-from kg.sources import SOURCE_SLUGS, source_file_for_iri, source_text
+from kg.pipeline.sources import SOURCE_SLUGS, source_file_for_iri, source_text
 
 ROOT = Path(__file__).resolve().parent.parent
 PE = Namespace("https://w3id.org/practitioner-evidence/ontology#")

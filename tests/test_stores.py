@@ -22,7 +22,7 @@ import pytest
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
-from kg.queries import named_queries
+from kg.query.named import named_queries
 from kg.terms import parse_term
 
 QUERIES = named_queries()
@@ -65,13 +65,13 @@ CASES = list(_cases())
 
 @pytest.fixture(scope="session")
 def rdflib_store(built):
-    from kg.stores import open_store
+    from kg.query.stores import open_store
     return open_store("rdflib", out=built)
 
 
 @pytest.fixture(scope="session")
 def oxigraph_store(built):
-    from kg.stores import open_store
+    from kg.query.stores import open_store
     store = open_store("oxigraph", out=built)
     yield store
     store.close()
@@ -148,7 +148,7 @@ def oxigraph_server(built, tmp_path_factory):
 def remote_store(oxigraph_server):
     if isinstance(oxigraph_server, Exception):
         pytest.fail(str(oxigraph_server))
-    from kg.stores import open_store
+    from kg.query.stores import open_store
     return open_store(oxigraph_server)
 
 
@@ -269,7 +269,7 @@ def test_publish_loads_every_named_graph_and_the_server_then_answers_as_locally(
     """`kg publish URL` PUTs each named graph over the Graph Store Protocol
     into an empty Oxigraph server; `kg query --store URL` then gives the
     local answers."""
-    from kg.artefact import load_artefact
+    from kg.query.artefact import load_artefact
 
     dataset = load_artefact(built)
     expected = {str(g.identifier): len(g) for g in dataset.graphs()
@@ -286,7 +286,7 @@ def test_publish_loads_every_named_graph_and_the_server_then_answers_as_locally(
         assert {graph: int(count) for count, graph in loaded.items()} == expected
         assert any(graph.endswith("/graph/inferred") for graph in expected)
 
-        from kg.stores import open_store
+        from kg.query.stores import open_store
         remote = open_store(base + "/query")
         count = remote.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }").rows[0]["n"]
         assert int(count) == sum(expected.values())

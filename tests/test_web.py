@@ -18,7 +18,7 @@ CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3"
 def app(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     mp.setenv("KG_BUILD_DIR", str(tmp_path_factory.mktemp("build")))
-    from kg.build import build
+    from kg.pipeline.build import build
     build()
     from webapp import create_app
     yield create_app({"STORE": "rdflib", "TESTING": True})
@@ -346,7 +346,7 @@ class _MarkText:
 def test_each_excerpt_mark_on_a_source_page_holds_exactly_its_quote(client):
     """A link to #char=S,E targets a mark whose text is the whole excerpt, also
     for excerpts inside other excerpts (only one crossing another's end is cut)."""
-    from kg.sources import SOURCE_SLUGS, source_text
+    from kg.pipeline.sources import SOURCE_SLUGS, source_text
     checked = 0
     for slug, _path in SOURCE_SLUGS.values():
         marks = _MarkText(client.get(f"/source/{slug}").get_data(as_text=True)).texts

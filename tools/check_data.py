@@ -14,7 +14,7 @@ from rdflib import RDF, URIRef
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
-from kg.sources import source_file_for_iri, source_text  # noqa: E402
+from kg.pipeline.sources import source_file_for_iri, source_text  # noqa: E402
 
 PE = rdflib.Namespace("https://w3id.org/practitioner-evidence/ontology#")
 ID = "https://w3id.org/practitioner-evidence/id/"

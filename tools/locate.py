@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
-from kg.sources import QuoteNotFound, locate  # noqa: E402
+from kg.pipeline.sources import QuoteNotFound, locate  # noqa: E402
 
 
 def main(argv):

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from flask import Flask
 
-from kg.limits import Limits
+from kg.serving.limits import Limits
 
 from .common import KgContext, install_handlers
 from .public import install_public_limits
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """``config``: STORE, BUILD_DIR, and LIMITS (a dict of :class:`kg.limits.Limits`
+    """``config``: STORE, BUILD_DIR, and LIMITS (a dict of :class:`kg.serving.limits.Limits`
     fields: timeout, max_results, workers, rate, burst, …)."""
     app = Flask(__name__)
     app.config.update(STORE="rdflib", BUILD_DIR=None, LIMITS={})

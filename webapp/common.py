@@ -13,13 +13,13 @@ from rdflib import URIRef
 from werkzeug.exceptions import HTTPException, NotAcceptable
 
 from kg.errors import KgError
-from kg.limits import Limits
-from kg.manifest import read_manifest
+from kg.serving.limits import Limits
+from kg.pipeline.manifest import read_manifest
 from kg.paths import build_dir
-from kg.pool import QueryPool
-from kg.queries import named_queries
-from kg.stores import open_store
-from kg.stores.base import bind_in_text
+from kg.serving.pool import QueryPool
+from kg.query.named import named_queries
+from kg.query.stores import open_store
+from kg.query.stores.base import bind_in_text
 from kg.terms import PREFIXES, short
 
 ID = "https://w3id.org/practitioner-evidence/id/"
@@ -92,7 +92,7 @@ class KgContext:
             if store_dataset is not None:
                 self._dataset = store_dataset
             else:
-                from kg.artefact import load_artefact
+                from kg.query.artefact import load_artefact
                 self._dataset = load_artefact(self.out)
         return self._dataset
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Flask, request
 from werkzeug.exceptions import RequestURITooLarge
 
-from kg.limits import Limits
+from kg.serving.limits import Limits
 
 from .budget import Budget
 

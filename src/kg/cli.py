@@ -7,9 +7,9 @@ import json
 import logging
 import sys
 
-from .errors import KgError, ValidationFailed
-from .limits import Limits
-from .paths import build_dir
+from kg.errors import KgError, ValidationFailed
+from kg.serving.limits import Limits
+from kg.paths import build_dir
 
 
 def _progress(message: str) -> None:
@@ -25,11 +25,11 @@ def _done() -> None:
 
 
 def cmd_build(args) -> int:
-    from .manifest import is_current
+    from kg.pipeline.manifest import is_current
     if not args.force and is_current():  # without importing the pipeline
         print("up to date: no input changed")
         return 0
-    from .build import build
+    from kg.pipeline.build import build
     result = build(force=args.force, progress=_progress)
     _done()
     m = result.manifest
@@ -42,8 +42,8 @@ def cmd_build(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    from .load import load_dataset
-    from .validate import validate
+    from kg.pipeline.load import load_dataset
+    from kg.pipeline.validate import validate
     dataset, by_graph = load_dataset()
     problems = validate(dataset, by_graph)
     if problems:
@@ -53,10 +53,10 @@ def cmd_validate(args) -> int:
 
 
 def _ensure_built():
-    from .manifest import is_current
+    from kg.pipeline.manifest import is_current
     if is_current():
         return
-    from .build import build
+    from kg.pipeline.build import build
     build(progress=_progress)
     _done()
 
@@ -66,14 +66,14 @@ def _is_remote(store: str) -> bool:
 
 
 def _store(args):
-    from .stores import open_store
+    from kg.query.stores import open_store
     if not _is_remote(args.store):
         _ensure_built()
     return open_store(args.store)
 
 
 def cmd_stats(args) -> int:
-    from .stats import by_source, overview
+    from kg.query.stats import by_source, overview
     store = _store(args)
     report = by_source(store) if args.by_source else overview(store)
     print(json.dumps(report, indent=2) if args.format == "json" else report_text(report))
@@ -93,11 +93,17 @@ def report_text(report: dict) -> str:
 
 
 def cmd_query(args) -> int:
-    from .queries import bind_params, check_syntax, format_result, named_queries, resolve
+    from kg.query.named import GROUPS, bind_params, check_syntax, format_result, named_queries, resolve
     if args.list:
-        for name, q in named_queries().items():
-            params = f" [{', '.join(q.params)}]" if q.params else ""
-            print(f"{name}{params}\n    {q.question}")
+        queries = named_queries()
+        for folder, heading in GROUPS:
+            group = [q for q in queries.values() if q.group == folder]
+            if not group:
+                continue
+            print(f"{'' if folder == GROUPS[0][0] else chr(10)}{heading} (queries/{folder + '/' if folder else ''})")
+            for q in group:
+                params = f" [{', '.join(q.params)}]" if q.params else ""
+                print(f"  {q.name}{params}\n      {q.question}")
         return 0
     if not args.query:
         raise KgError("query: give a query name, a .rq file or SPARQL text (or --list)")
@@ -111,9 +117,9 @@ def cmd_query(args) -> int:
 
 
 def cmd_explain(args) -> int:
-    from .artefact import load_artefact
-    from .explain import Explainer, load_derivations, render_text
-    from .terms import parse_term
+    from kg.query.artefact import load_artefact
+    from kg.pipeline.explain import Explainer, load_derivations, render_text
+    from kg.terms import parse_term
     _ensure_built()
     triple = (parse_term(args.s, "S"), parse_term(args.p, "P"), parse_term(args.o, "O"))
     tree = Explainer(load_artefact(), load_derivations()).explain(triple)
@@ -122,7 +128,7 @@ def cmd_explain(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from .artefact import load_artefact
+    from kg.query.artefact import load_artefact
     _ensure_built()
     dataset = load_artefact()
     fmt = {"ttl": "turtle", "trig": "trig", "nq": "nquads", "jsonld": "json-ld"}[args.format]
@@ -146,7 +152,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_publish(args) -> int:
-    from .publish import publish
+    from kg.query.publish import publish
     _ensure_built()
     for graph, count in publish(args.url):
         print(f"loaded {count} triples into <{graph}>")
@@ -154,13 +160,17 @@ def cmd_publish(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from .limits import Limits
-    from .serve import serve
+    from kg.serving.limits import Limits
+    from kg.serving.server import serve
     if not _is_remote(args.store):
         _ensure_built()
     limits = Limits().with_overrides({"timeout": args.timeout, "max_results": args.max_results,
                                       "workers": args.workers, "rate": args.rate_limit, "burst": args.burst})
-    return serve(args.store, args.host, args.port, limits)
+    from dataclasses import asdict
+
+    from webapp import create_app
+    app = create_app({"STORE": args.store, "LIMITS": asdict(limits)})  # the store is opened once, here
+    return serve(app, args.store, args.host, args.port, limits)
 
 
 def parser() -> argparse.ArgumentParser:

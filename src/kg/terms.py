@@ -4,7 +4,7 @@ from __future__ import annotations
 from rdflib import Graph, Literal, URIRef
 from rdflib.util import from_n3
 
-from .errors import QueryError
+from kg.errors import QueryError
 
 PREFIXES = {
     "pe": "https://w3id.org/practitioner-evidence/ontology#",

@@ -1,5 +1,5 @@
 """The evidence chain of a proposition as a tree: proposition → components →
-claims → works → excerpts, built from the rows of queries/web-chain.rq.
+claims → works → excerpts, built from the rows of queries/web/web-chain.rq.
 
 Each claim appears once, under the most specific proposition it bears on (a
 component rather than the whole, whose link to the claim is inferred from the

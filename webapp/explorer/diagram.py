@@ -6,9 +6,10 @@ from flask import Response
 from markupsafe import Markup
 
 from ..common import run
-from . import bp
+from .blueprint import bp
 from .chain import build_chain
 from .chain_svg import more_link, render
+from .lookup import checked
 
 
 def chain_diagram(subject, label) -> Markup:
@@ -19,7 +20,6 @@ def chain_diagram(subject, label) -> Markup:
 
 @bp.route("/proposition/<slug>/chain.svg")
 def chain_svg(slug: str):
-    from .pages import checked
     subject, label = checked("proposition", slug)
     svg = chain_diagram(subject, label.get("label"))
     if not svg:

@@ -7,7 +7,7 @@ from flask import render_template, request
 from rdflib import Literal
 
 from ..common import PE, iri, run, sparql_link
-from . import bp
+from .blueprint import bp
 
 CENTRAL = "trickier-situation-worker-matters"
 RELATIONS = ("supports", "challenges", "qualifies")

@@ -2,27 +2,18 @@
 (setting, factor, outcome). Slugs are checked here before any query."""
 from __future__ import annotations
 
-import re
 
-from flask import abort, render_template
+from flask import render_template
 
 from kg.errors import NotFound
-from kg.sources import SOURCE_SLUGS, source_file_for_iri
+from kg.pipeline.sources import SOURCE_SLUGS, source_file_for_iri
 
-from ..common import ID, PE, SLUG, iri, run, sparql_link
-from . import bp, crumbs
+from ..common import PE, iri, run, sparql_link
+from . import crumbs
+from .blueprint import bp
 from .diagram import chain_diagram
+from .lookup import checked
 from .text import in_context, marked_source
-
-
-def checked(kind: str, slug: str):
-    if not re.match(SLUG, slug):
-        abort(404)
-    subject = iri(kind, slug)
-    label = run("web-label", r=subject).rows
-    if not label or not label[0]:
-        raise NotFound(f"no such {kind}: {subject}")
-    return subject, label[0]
 
 
 def excerpts(subject) -> list[dict]:
@@ -111,12 +102,3 @@ def proposition(slug: str):
                  "web-components": sparql_link("web-components", prop=subject),
                  "web-evidence": sparql_link("web-evidence", r=subject)},
         breadcrumbs=crumbs.for_proposition(subject, label.get("label")))
-
-
-def page_for(term) -> str | None:
-    """The explorer page of an IRI, if it has one."""
-    text = str(term)
-    if not text.startswith(ID):
-        return None
-    kind, _, slug = text[len(ID):].partition("/")
-    return f"/{kind}/{slug}" if kind in ("claim", "source", "work", "setting", "factor", "outcome", "proposition") else None

@@ -5,7 +5,7 @@ import heapq
 
 from markupsafe import Markup, escape
 
-from kg.sources import source_text
+from kg.pipeline.sources import source_text
 
 CONTEXT = 300
 

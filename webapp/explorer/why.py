@@ -4,11 +4,12 @@ from __future__ import annotations
 from flask import render_template, request
 from werkzeug.exceptions import BadRequest
 
-from kg.explain import Explainer, load_derivations
+from kg.pipeline.explain import Explainer, load_derivations
 from kg.terms import parse_term, short
 
 from ..common import kg
-from . import bp
+from .blueprint import bp
+from .lookup import page_for
 
 
 def explainer() -> Explainer:
@@ -29,6 +30,5 @@ def why():
 
 def subject_crumb(subject) -> list:
     """The page of the triple's subject, when the explorer has one."""
-    from .pages import page_for
     href = page_for(subject)
     return [(short(subject), href)] if href else []

@@ -7,7 +7,7 @@ from flask import Response, abort
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 
-from kg.build import ARTEFACT
+from kg.pipeline.build import ARTEFACT
 
 from ..common import kg
 

@@ -17,6 +17,6 @@ def endpoint():
 
 
 def examples() -> list:
-    """The competency questions in queries/cq*.rq, whatever exists now."""
-    from kg.queries import named_queries
-    return [q for name, q in named_queries().items() if name.startswith("cq")]
+    """The research questions in queries/*.rq, whatever exists now."""
+    from kg.query.named import named_queries
+    return [q for q in named_queries().values() if q.group == ""]

@@ -6,7 +6,7 @@ from flask import Response, render_template, request
 from werkzeug.exceptions import BadRequest, Forbidden, NotAcceptable, UnsupportedMediaType
 
 from kg.errors import QueryError
-from kg.guard import READ_ONLY, check_graph, check_query
+from kg.serving.guard import READ_ONLY, check_graph, check_query
 
 from ..common import RDF_BY_MIME, RDF_TYPES, kg
 

@@ -1,4 +1,8 @@
-"""Query layer: the named queries in queries/*.rq and running any query.
+"""Query layer: the named queries and running any query.
+
+``queries/*.rq`` are the research questions (the competency questions);
+``queries/web/`` holds what the explorer's pages ask and ``queries/stats/``
+what ``kg stats`` asks. Names are the file stems, unique across the folders.
 
 A named query starts with ``#`` lines: the question in English, then
 ``# param: NAME — meaning`` for each parameter. Parameters are parsed into
@@ -13,11 +17,16 @@ from pathlib import Path
 
 from rdflib.plugins.sparql import prepareQuery
 
-from .errors import QueryError
-from .paths import project_dir
-from .terms import parse_term
+from kg.errors import QueryError
+from kg.paths import project_dir
+from kg.terms import parse_term
 
 PARAM = re.compile(r"^#\s*param:\s*(\w+)\s*(?:[—-]+\s*(.*))?$")
+
+
+# The groups of named queries in the order ``kg query --list`` shows them:
+# (folder under queries/, heading).
+GROUPS = (("", "Research questions"), ("web", "Explorer pages"), ("stats", "kg stats"))
 
 
 @dataclass
@@ -27,6 +36,7 @@ class NamedQuery:
     text: str
     question: str
     params: dict[str, str]
+    group: str = ""
 
 
 def queries_dir() -> Path:
@@ -34,7 +44,14 @@ def queries_dir() -> Path:
 
 
 def named_queries() -> dict[str, NamedQuery]:
-    return {p.stem: read_query(p) for p in sorted(queries_dir().glob("*.rq"))}
+    """Every named query, research questions first, then each group's."""
+    found = {}
+    for folder, _heading in GROUPS:
+        for path in sorted((queries_dir() / folder).glob("*.rq")):
+            query = read_query(path)
+            query.group = folder
+            found[path.stem] = query
+    return found
 
 
 def read_query(path: Path) -> NamedQuery:
@@ -114,7 +131,7 @@ def _table(result) -> str:
         return "true" if result.boolean else "false"
     from rdflib import Literal
 
-    from .terms import short
+    from kg.terms import short
     shown = lambda t: str(t) if isinstance(t, Literal) else short(t)  # noqa: E731
     cells = [[shown(row[v]) if v in row else "" for v in result.vars] for row in result.rows]
     widths = [min(60, max([len(v)] + [len(r[i]) for r in cells])) for i, v in enumerate(result.vars)]

@@ -1,5 +1,5 @@
 """The public endpoint's query runner: a few worker processes (see
-:mod:`kg.worker`), each holding the store, and a queue of the idle ones.
+:mod:`kg.serving.worker`), each holding the store, and a queue of the idle ones.
 
 A query gets the first idle worker; if none frees up within the time limit
 the answer is 503. A worker that runs past the time limit is killed and a
@@ -24,12 +24,12 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from . import errors
-from .errors import EngineFailure, KgError, QueryTimeout, StoreError
-from .limits import Limits
-from .stores.base import Result, Store
+from kg import errors
+from kg.errors import EngineFailure, KgError, QueryTimeout, StoreError
+from kg.serving.limits import Limits
+from kg.query.stores.base import Result, Store
 
-log = logging.getLogger("kg.pool")
+log = logging.getLogger("kg.serving.pool")
 FORWARDED = {cls.__name__: cls for cls in (errors.QueryError, errors.ResultTooLarge, errors.StoreError,
                                            errors.EngineFailure, errors.Refused)}
 MEMO_SIZE = 10_000  # queries remembered as too costly
@@ -41,7 +41,7 @@ class Worker:
 
     def __init__(self, store_name: str, out: Path, limits: Limits):
         parent, child = socket.socketpair()
-        command = [sys.executable, "-m", "kg.worker", store_name, str(out), str(child.fileno()),
+        command = [sys.executable, "-m", "kg.serving.worker", store_name, str(out), str(child.fileno()),
                    str(limits.worker_memory_mb)]
         self.process = subprocess.Popen(command, pass_fds=[child.fileno()], stdin=subprocess.DEVNULL)
         child.close()
@@ -105,7 +105,7 @@ class QueryPool(Store):
 
     def query_serialized(self, text: str, fmt: str) -> tuple[str, bytes]:
         """(kind, the whole answer written in ``fmt`` by the worker): see
-        :mod:`kg.result_formats` for the formats."""
+        :mod:`kg.query.formats` for the formats."""
         reply = self._ask(text, None, None, fmt)
         if reply[0] == "error":
             to_result(reply)  # raises the forwarded error

@@ -9,9 +9,9 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass, field
 
-from .noise import is_noise
-from .owlrl_engine import Engine, unsupported_constructs
-from .rules import Rule
+from kg.pipeline.noise import is_noise
+from kg.pipeline.engine import Engine, unsupported_constructs
+from kg.pipeline.rules import Rule
 
 
 @dataclass

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from rdflib import Dataset, Variable
 
-from ..artefact import load_artefact
-from ..errors import KgError, QueryError
-from .base import Result, Store, from_rdflib_result
-from .rdflib_join import install as install_hash_join
+from kg.query.artefact import load_artefact
+from kg.errors import KgError, QueryError
+from kg.query.stores.base import Result, Store, from_rdflib_result
+from kg.query.stores.rdflib_join import install as install_hash_join
 
 install_hash_join()
 

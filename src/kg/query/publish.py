@@ -6,8 +6,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from .artefact import load_artefact
-from .errors import StoreError
+from kg.query.artefact import load_artefact
+from kg.errors import StoreError
 
 
 def publish(url: str):

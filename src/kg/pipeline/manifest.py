@@ -9,8 +9,8 @@ import hashlib
 import json
 from pathlib import Path
 
-from . import __version__
-from .paths import build_dir, project_dir
+from kg.version import __version__
+from kg.paths import build_dir, project_dir
 
 ARTEFACT, MANIFEST, DERIVATIONS = "kg.nq", "manifest.json", "derivations.jsonl"
 LAYERS = ("ontology", "data")

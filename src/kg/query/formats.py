@@ -1,4 +1,4 @@
-"""Writing a :class:`~kg.stores.base.Result` in the SPARQL 1.1 result formats
+"""Writing a :class:`~kg.query.stores.base.Result` in the SPARQL 1.1 result formats
 (JSON, CSV, TSV; XML through rdflib) and a graph in the RDF formats.
 
 JSON, CSV and TSV are written here, directly from the rows: going through

@@ -18,17 +18,17 @@ from pathlib import Path
 
 from rdflib import BNode, Dataset
 
-from . import __version__
-from .errors import ValidationFailed
-from .load import INFERRED, input_files, load_dataset, parse_file
-from .manifest import (ARTEFACT, DERIVATIONS, MANIFEST, file_sha256, input_hashes,  # noqa: F401
+from kg.version import __version__
+from kg.errors import ValidationFailed
+from kg.pipeline.load import INFERRED, input_files, load_dataset, parse_file
+from kg.pipeline.manifest import (ARTEFACT, DERIVATIONS, MANIFEST, file_sha256, input_hashes,  # noqa: F401
                        is_current, read_manifest)
-from .offline import offline
-from .paths import build_dir
-from .reason import reason
-from .rules import load_rules
-from .terms import nt
-from .validate import validate
+from kg.offline import offline
+from kg.paths import build_dir
+from kg.pipeline.reason import reason
+from kg.pipeline.rules import load_rules
+from kg.terms import nt
+from kg.pipeline.validate import validate
 
 
 

@@ -7,9 +7,9 @@ from pyshacl import validate as shacl_validate
 from rdflib import Graph, Namespace
 from rdflib.namespace import RDF, SH
 
-from .errors import InputError
-from .paths import project_dir
-from .sources import source_file_for_iri, source_text
+from kg.errors import InputError
+from kg.paths import project_dir
+from kg.pipeline.sources import source_file_for_iri, source_text
 
 PE = Namespace("https://w3id.org/practitioner-evidence/ontology#")
 

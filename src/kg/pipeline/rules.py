@@ -15,8 +15,8 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.evaluate import evalPart
 from rdflib.plugins.sparql.sparql import QueryContext
 
-from .errors import InputError
-from .paths import project_dir
+from kg.errors import InputError
+from kg.paths import project_dir
 
 
 @dataclass

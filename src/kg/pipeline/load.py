@@ -15,9 +15,9 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from .errors import InputError
-from .nesting import too_deep
-from .paths import project_dir
+from kg.errors import InputError
+from kg.nesting import too_deep
+from kg.paths import project_dir
 
 GRAPH = "https://w3id.org/practitioner-evidence/graph/"
 INFERRED = URIRef(GRAPH + "inferred")

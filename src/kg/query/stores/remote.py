@@ -8,8 +8,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
-from ..errors import QueryError, StoreError
-from .base import Result, Store, bind_in_text, capped, without_comments
+from kg.errors import QueryError, StoreError
+from kg.query.stores.base import Result, Store, bind_in_text, capped, without_comments
 
 
 def _term(cell: dict):

@@ -25,13 +25,13 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import Dataset
 
-from .load import RdflibTerms
-from .manifest import ARTEFACT, artefact_key
-from .paths import build_dir
+from kg.pipeline.load import RdflibTerms
+from kg.pipeline.manifest import ARTEFACT, artefact_key
+from kg.paths import build_dir
 
 CACHE = "kg.rdflib.pickle"
 FORMAT = "1"  # bump when what is pickled changes
-log = logging.getLogger("kg.artefact")
+log = logging.getLogger("kg.query.artefact")
 
 
 def load_artefact(out: Path | str | None = None) -> Dataset:

@@ -6,7 +6,7 @@ one), then rdflib's parser. The parsed algebra, after the grammar's
 ``\\uXXXX`` escapes are expanded, is what is checked: no update, no SERVICE
 in any spelling, no FROM / FROM NAMED naming a graph the dataset does not
 hold (rdflib would fetch it over HTTP), and no shape whose cost has no bound
-(:mod:`kg.cost_guard`). The text that was checked, escapes expanded, is the
+(:mod:`kg.serving.cost_guard`). The text that was checked, escapes expanded, is the
 text that runs.
 """
 from __future__ import annotations
@@ -19,10 +19,10 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import expandUnicodeEscapes, parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from .cost_guard import refuse_costly, walk
-from .errors import QueryError, Refused, TooLarge
-from .limits import Limits
-from .nesting import too_deep
+from kg.serving.cost_guard import refuse_costly, walk
+from kg.errors import QueryError, Refused, TooLarge
+from kg.serving.limits import Limits
+from kg.nesting import too_deep
 
 KINDS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
 READ_ONLY = "this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, …) is not allowed"

@@ -2,22 +2,18 @@
 
 The serving process makes no outbound connection (except to a remote
 store's host); queries to /sparql run in worker processes under the limits
-given (see :mod:`kg.limits`), and waitress refuses bodies and headers far
+given (see :mod:`kg.serving.limits`), and waitress refuses bodies and headers far
 over them before Flask sees the request."""
 from __future__ import annotations
 
-from dataclasses import asdict
-
-from .limits import Limits
-from .offline import allowed_host, forbid_network
+from kg.serving.limits import Limits
+from kg.offline import allowed_host, forbid_network
 
 
-def serve(store_name: str, host: str = "127.0.0.1", port: int = 8000, limits: Limits = Limits()) -> int:
+def serve(app, store_name: str, host: str = "127.0.0.1", port: int = 8000, limits: Limits = Limits()) -> int:
+    """Serve ``app`` (the WSGI app the caller made, with the store opened once)."""
     from waitress import create_server
 
-    from webapp import create_app
-
-    app = create_app({"STORE": store_name, "LIMITS": asdict(limits)})  # the store is opened once, here
     print(f"serving the explorer and SPARQL endpoint on http://{host}:{port}/ (store: {store_name}; "
           f"time limit {limits.timeout:g} s, result cap {limits.max_results}, {limits.workers} query workers)",
           flush=True)

@@ -14,11 +14,11 @@ from pathlib import Path
 from rdflib import Literal, Namespace
 from rdflib.namespace import RDF
 
-from .build import DERIVATIONS
-from .errors import NotFound
-from .load import INFERRED, GRAPH
-from .paths import build_dir, project_dir
-from .terms import nt, parse_nt, short
+from kg.pipeline.build import DERIVATIONS
+from kg.errors import NotFound
+from kg.pipeline.load import INFERRED, GRAPH
+from kg.paths import build_dir, project_dir
+from kg.terms import nt, parse_nt, short
 
 PE = Namespace("https://w3id.org/practitioner-evidence/ontology#")
 

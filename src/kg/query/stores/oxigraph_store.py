@@ -16,10 +16,10 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
-from ..errors import QueryError, StoreError
-from ..manifest import ARTEFACT, MANIFEST, artefact_key
-from ..paths import build_dir
-from .base import Result, Store, bind_in_text, capped
+from kg.errors import QueryError, StoreError
+from kg.pipeline.manifest import ARTEFACT, MANIFEST, artefact_key
+from kg.paths import build_dir
+from kg.query.stores.base import Result, Store, bind_in_text, capped
 
 KEEP = 2  # store folders kept: the current one and the one before, which a reader may still hold
 LAYOUT = "union-in-default-graph, optimized"  # part of the folder's stamp: a new layout never reuses an old folder

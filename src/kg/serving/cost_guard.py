@@ -14,7 +14,7 @@ import re
 from rdflib import Literal, Variable
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from .errors import Refused
+from kg.errors import Refused
 
 # a group that holds a quantifier or an alternation, itself quantified: (a+)+, (a|aa)*, (\w+\s){2,}
 NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}|](?:[^()\\]|\\.)*\)(?:[+*]|\{\d+,\d*\})")

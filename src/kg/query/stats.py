@@ -1,8 +1,8 @@
 """Counts for ``kg stats``: from named queries, on any store."""
 from __future__ import annotations
 
-from .queries import named_queries
-from .terms import short
+from kg.query.named import named_queries
+from kg.terms import short
 
 
 def _run(store, name):

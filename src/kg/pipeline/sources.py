@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .paths import project_dir
+from kg.paths import project_dir
 
 ID = "https://w3id.org/practitioner-evidence/id/"
 

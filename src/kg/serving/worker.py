@@ -2,7 +2,7 @@
 queries sent over a connection, so that a query which hangs, overflows a
 stack or exhausts memory costs this process, never the server.
 
-Started by :mod:`kg.pool` as ``python -m kg.worker STORE BUILD_DIR FD
+Started by :mod:`kg.serving.pool` as ``python -m kg.serving.worker STORE BUILD_DIR FD
 MEMORY_MB``. Before it opens the store it forbids outbound connections
 (except to a remote store's host) and limits its own address space. Before
 each query it checks the artefact's manifest and reopens the store when a
@@ -15,9 +15,9 @@ import sys
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from .errors import KgError
-from .manifest import artefact_key
-from .offline import allowed_host, forbid_network
+from kg.errors import KgError
+from kg.pipeline.manifest import artefact_key
+from kg.offline import allowed_host, forbid_network
 
 WARM_UP = "warm-up"
 
@@ -33,13 +33,13 @@ class Holder:
     def refresh(self) -> None:
         stamp = artefact_key(self.out)  # changes with the artefact, not when a build only re-checked inputs
         if self.store is None or stamp != self.stamp:
-            from .stores import open_store
+            from kg.query.stores import open_store
             self.store, self.stamp = open_store(self.store_name, self.out), stamp
             self.warm_up()
 
     def warm_up(self) -> None:
         """Run one named query, so the first real one does not pay for rdflib's set-up."""
-        from .queries import named_queries
+        from kg.query.named import named_queries
         self.store.query(named_queries()[WARM_UP].text)
 
 
@@ -50,7 +50,7 @@ def answer(holder: Holder, text: str, bindings, max_rows: int, fmt: str | None =
         holder.refresh()
         result = holder.store.query(text, bindings, max_rows=max_rows)
         if fmt is not None:
-            from .result_formats import serialize
+            from kg.query.formats import serialize
             return ("bytes", result.kind, serialize(result, fmt))
     except KgError as err:
         return ("error", type(err).__name__, str(err).splitlines()[0])

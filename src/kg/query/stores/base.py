@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from rdflib import Graph, Literal, URIRef
 from rdflib.query import Result as RdflibResult
 
-from ..errors import ResultTooLarge
+from kg.errors import ResultTooLarge
 
 
 @dataclass
