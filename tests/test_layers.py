@@ -108,3 +108,22 @@ def test_a_pipeline_module_importing_a_later_layer_is_caught(tmp_path, monkeypat
     monkeypatch.setitem(PACKAGES, "kg", fake)
     with pytest.raises(AssertionError, match="kg.pipeline.load"):
         test_layers_import_only_from_layers_before_them()
+
+
+def test_the_public_api_builds_reasons_queries_and_explains(built):
+    """``from kg import …`` offers what the README names, each reaching its layer."""
+    import kg
+    from kg import build, explain, reason
+    from kg.query import run
+
+    assert build(out=built).rebuilt is False  # the session's build is current: not redone
+    rows = run("cq01-claims-on-central-rule", out=built).rows
+    assert len(rows) >= 10
+    tree = explain("claim:b5-therapist-relationship-completion-criminal-justice", "pe:bearsOn",
+                   "prop:trickier-situation-worker-matters", out=built)
+    assert tree["rule"] and tree["premises"], "an inferred triple comes with its rule and premises"
+    from rdflib import OWL, RDF, RDFS, URIRef
+    a, b, c = (URIRef(f"urn:x:{n}") for n in "abc")
+    closure = reason({(a, RDFS.subClassOf, b), (b, RDFS.subClassOf, c), (c, RDF.type, OWL.Class)}, rules=[])
+    assert (a, RDFS.subClassOf, c) in closure.inferred
+    assert kg.__version__
