@@ -46,6 +46,8 @@ SAMPLES.update({
     "web-resource-in": [_WORK], "web-resource-out": [_WORK],
     "web-search": [{"q": '"therapist"'}],
     "web-source-excerpts": [_SOURCE], "web-source": [_SOURCE],
+    "web-setting-power": [{"setting": "<https://w3id.org/practitioner-evidence/id/setting/probation-supervision>"}],
+    "web-excerpt": [{"excerpt": "<https://w3id.org/practitioner-evidence/id/excerpt/b5-581-787>"}],
 })
 
 

@@ -12,7 +12,8 @@ from ..common import PE, iri, run, sparql_link
 from . import crumbs
 from .blueprint import bp
 from .diagram import chain_diagram
-from .lookup import checked
+from .lookup import checked, page_for
+from .overview import stress_panel
 from .text import in_context, marked_source
 
 
@@ -23,7 +24,7 @@ def excerpts(subject) -> list[dict]:
         start, end = int(row["start"]), int(row["end"])
         slug = str(row["source"]).rsplit("/", 1)[-1]
         out.append({"excerpt": row["excerpt"], "exact": row["exact"], "start": start, "end": end,
-                    "source": row["source"], "href": f"/source/{slug}#char={start},{end}",
+                    "source": row["source"], "sourceLabel": row.get("sourceLabel"), "href": f"/source/{slug}#char={start},{end}",
                     "context": in_context(str(row["file"]), start, end)})
     return out
 
@@ -54,13 +55,27 @@ def source(slug: str):
     file_name = source_file_for_iri(str(subject))
     if file_name is None:
         raise NotFound(f"no source text for {subject}")
-    spans = [(int(r["start"]), int(r["end"])) for r in run("web-source-excerpts", source=subject).rows]
+    spans, refs = excerpt_refs(run("web-source-excerpts", source=subject).rows)
     return render_template(
         "explorer/source.html", subject=subject, label=label.get("label"), file_name=file_name,
-        text=marked_source(file_name, spans), count=len(spans), works=run("web-source", source=subject).rows,
+        text=marked_source(file_name, spans, refs), count=len(spans), works=run("web-source", source=subject).rows,
         queries={"web-source": sparql_link("web-source", source=subject),
                  "web-source-excerpts": sparql_link("web-source-excerpts", source=subject)},
         breadcrumbs=crumbs.for_described("source", [], label.get("label")))
+
+
+def excerpt_refs(rows) -> tuple[list, dict]:
+    """The excerpts' spans, and for each span the pages of what it grounds (claims first)."""
+    spans, refs = [], {}
+    for row in rows:
+        span = (int(row["start"]), int(row["end"]))
+        spans.append(span)
+        href = page_for(row["by"]) if row.get("by") is not None else None
+        if href and (href, str(row.get("byLabel") or href)) not in refs.setdefault(span, []):
+            refs[span].append((href, str(row.get("byLabel") or href)))
+    for targets in refs.values():
+        targets.sort(key=lambda t: not t[0].startswith("/claim/"))
+    return sorted(set(spans)), refs
 
 
 @bp.route("/work/<slug>")
@@ -96,7 +111,7 @@ def proposition(slug: str):
     return render_template(
         "explorer/proposition.html", subject=subject, label=label.get("label"),
         components=run("web-components", prop=subject).rows, by_relation=by_relation, excerpts=excerpts(subject),
-        chain=chain_diagram(subject, label.get("label")), slug=slug,
+        chain=chain_diagram(subject, label.get("label")), slug=slug, stress=stress_panel(slug, f"/proposition/{slug}"),
         queries={"web-chain": sparql_link("web-chain", prop=subject),
                  "web-claims-on": sparql_link("web-claims-on", prop=subject),
                  "web-components": sparql_link("web-components", prop=subject),
