@@ -14,6 +14,7 @@ from .blueprint import bp
 from .diagram import chain_diagram
 from .lookup import checked, page_for
 from .overview import stress_panel
+from ..linkeddata.properties import grouped
 from .text import in_context, marked_source
 
 
@@ -95,7 +96,7 @@ def described(kind: str, slug: str):
     title = label.get("label") or label.get("title") or slug
     return render_template(
         "explorer/described.html", subject=subject, kind=kind, slug=slug,
-        label=title, definition=label.get("definition"), props=props, claims=run("web-claims-by", r=subject).rows,
+        label=title, definition=label.get("definition"), properties=grouped(props), claims=run("web-claims-by", r=subject).rows,
         excerpts=excerpts(subject),
         queries={"web-resource-out": sparql_link("web-resource-out", r=subject),
                  "web-claims-by": sparql_link("web-claims-by", r=subject),
