@@ -58,11 +58,13 @@ def _close(out: list, text: str, pos: int, end: int, span, refs: dict) -> int:
 
 
 def ref_links(targets: list[tuple[str, str]]) -> str:
-    """The claims (or works) an excerpt grounds, as small links; the full label is their title
-    and accessible name (and shows beside the excerpt the page was opened at)."""
-    links = "".join(f'<a href="{escape(href)}" title="{escape(label)}" aria-label="{escape(kind_of(href))}: '
-                    f'{escape(label)}">{escape(kind_of(href))}</a>' for href, label in targets)
-    return f'<span class="refs">{links}</span>'
+    """The claims (or works) an excerpt grounds, as small links whose accessible
+    name and title is the full label. Their visible word comes from CSS, so a
+    mark's text stays exactly its quote even when another excerpt holding
+    this one encloses these links."""
+    return '<span class="refs">' + "".join(
+        f'<a href="{escape(href)}" class="to-{escape(kind_of(href))}" title="{escape(label)}" '
+        f'aria-label="{escape(kind_of(href))}: {escape(label)}"></a>' for href, label in targets) + "</span>"
 
 
 def kind_of(href: str) -> str:
