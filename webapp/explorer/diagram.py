@@ -18,6 +18,11 @@ def chain_diagram(subject, label) -> Markup:
     return render(chain, more_link) if chain.groups else Markup("")
 
 
+def chain_list(subject, label):
+    """The whole chain, every claim, for the page's list (the diagram shows the first few of each group)."""
+    return build_chain(str(subject), str(label), run("web-chain", prop=subject).rows, limit=None)
+
+
 @bp.route("/proposition/<slug>/chain.svg")
 def chain_svg(slug: str):
     subject, label = checked("proposition", slug)

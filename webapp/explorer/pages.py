@@ -11,7 +11,7 @@ from kg.pipeline.sources import SOURCE_SLUGS, source_file_for_iri
 from ..common import PE, iri, run, sparql_link
 from . import crumbs
 from .blueprint import bp
-from .diagram import chain_diagram
+from .diagram import chain_diagram, chain_list
 from .lookup import checked, page_for
 from .overview import stress_panel
 from ..linkeddata.properties import grouped
@@ -108,10 +108,13 @@ def described(kind: str, slug: str):
 def proposition(slug: str):
     subject, label = checked("proposition", slug)
     rows = run("web-claims-on", prop=subject).rows
-    by_relation = {r: [row for row in rows if str(row["relation"]) == PE + r] for r in ("supports", "challenges", "qualifies")}
+    on_it: dict[str, list[str]] = {}
+    for row in rows:
+        on_it.setdefault(str(row["claim"]), []).append(str(row["relation"]))
     return render_template(
         "explorer/proposition.html", subject=subject, label=label.get("label"),
-        components=run("web-components", prop=subject).rows, by_relation=by_relation, excerpts=excerpts(subject),
+        components=run("web-components", prop=subject).rows, on_it=on_it, excerpts=excerpts(subject),
+        listed=chain_list(subject, label.get("label")), total=len(on_it),
         chain=chain_diagram(subject, label.get("label")), slug=slug, stress=stress_panel(slug, f"/proposition/{slug}"),
         queries={"web-chain": sparql_link("web-chain", prop=subject),
                  "web-claims-on": sparql_link("web-claims-on", prop=subject),

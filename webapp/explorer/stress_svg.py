@@ -27,7 +27,10 @@ def render(test: StressTest, layout: str) -> Markup:
     most = max([s.total for s in test.settings] + [1])
     parts, y = [_legend(width)], TOP
     for setting in test.settings:
-        parts.append(_label(setting, y, chars, lines, layout))
+        label, used = _label(setting, y, chars, lines, layout)
+        parts.append(label)
+        if layout == "narrow":  # the bar just under its label
+            bar_top, row_h = used * 15 + 4, used * 15 + 4 + BAR + 12
         parts.append(_bar(setting, bar_x, y + bar_top, span / most))
         y += row_h
     height = y + 6
@@ -43,12 +46,12 @@ def _title(test: StressTest) -> str:
             + ", ".join(f"{test.totals[r]} {WORDS[r]}" for r in RELATIONS))
 
 
-def _label(setting, y: int, chars: int, lines: int, layout: str) -> str:
+def _label(setting, y: int, chars: int, lines: int, layout: str) -> tuple[str, int]:
     power = f" (formal power {setting.power})" if setting.power is not None else ""
     text = wrap(setting.label + power, chars, lines)
     first = y + (13 if layout == "narrow" else 16 - (len(text) - 1) * 7 + 6)
     spans = "".join(f'<tspan x="4" y="{first + i * 15}">{escape(t)}</tspan>' for i, t in enumerate(text))
-    return f'<text font-size="13" fill="#1f2933">{spans}</text>'
+    return f'<text font-size="13" fill="#1f2933">{spans}</text>', len(text)
 
 
 def _bar(setting, x: float, y: float, scale: float) -> str:
