@@ -163,7 +163,16 @@ def rdf_response(graph, mime: str) -> Response:
 
 
 def text_error(message: str, status: int) -> Response:
+    if _browser_wants_html():
+        from .error_page import error_page
+        return error_page(message, status)
     return Response(message.rstrip("\n") + "\n", status=status, mimetype="text/plain")
+
+
+def _browser_wants_html() -> bool:
+    """A browser names text/html before anything plain; other clients get one line of text."""
+    accept = request.accept_mimetypes
+    return any(v == "text/html" for v, _q in accept) and accept.best_match(["text/plain", "text/html"]) == "text/html"
 
 
 def install_handlers(app: Flask) -> None:

@@ -40,7 +40,7 @@ class ClaimRow:
     slug: str
     label: str
     stated: tuple[str, str] | None = None   # (explorer path, label) of the work or source
-    source: tuple[str, str] | None = None   # (slug, label) of the source it comes from
+    sources: list[tuple[str, str]] = field(default_factory=list)  # (slug, label) of the sources it comes from
     links: dict[str, set[str]] = field(default_factory=dict)  # kind -> slugs
     bearings: list[Bearing] = field(default_factory=list)
 
@@ -77,7 +77,7 @@ def _build() -> ClaimTable:
     rows: dict[str, ClaimRow] = {}
     for r in run("web-claim-table").rows:
         row = rows.setdefault(slug_of(r["claim"]), ClaimRow(slug_of(r["claim"]), str(r["label"])))
-        if r.get("stated") is not None and row.stated is None:
+        if r.get("stated") is not None:
             _set_stated(row, r)
     concepts: dict = {}
     for r in run("web-claim-links").rows:
@@ -97,11 +97,16 @@ def _build() -> ClaimTable:
 def _set_stated(row: ClaimRow, r) -> None:
     stated = str(r["stated"])
     kind = stated[len(ID):].split("/", 1)[0] if stated.startswith(ID) else ""
-    row.stated = (f"/{kind}/{slug_of(stated)}", str(r.get("statedLabel") or slug_of(stated)))
+    if row.stated is None:
+        row.stated = (f"/{kind}/{slug_of(stated)}", str(r.get("statedLabel") or slug_of(stated)))
     if kind == "source":
-        row.source = (slug_of(stated), row.stated[1])
+        source = (slug_of(stated), str(r.get("statedLabel") or slug_of(stated)))
     elif r.get("listing") is not None:
-        row.source = (slug_of(r["listing"]), str(r.get("listingLabel") or slug_of(r["listing"])))
+        source = (slug_of(r["listing"]), str(r.get("listingLabel") or slug_of(r["listing"])))
+    else:
+        return
+    if source not in row.sources:
+        row.sources.append(source)
 
 
 def _add_bearings(rows: dict[str, ClaimRow]) -> None:

@@ -23,7 +23,7 @@ LINK_FACETS = ("setting", "factor", "outcome")
 FACETS = ("proposition", "relation", "basis", "link", "setting", "factor", "outcome", "source")
 CHOICES = {"relation": RELATIONS, "basis": tuple(BASES), "link": ("asserted", "inferred")}
 SORTS = {"label": lambda r: r.label.lower(), "work": lambda r: (r.stated is None, r.stated[1].lower() if r.stated else ""),
-         "source": lambda r: (r.source is None, r.source[1] if r.source else ""),
+         "source": lambda r: (not r.sources, r.sources[0][1] if r.sources else ""),
          "setting": lambda r: sorted(r.links.get("setting", {"~"}))}
 
 
@@ -71,7 +71,7 @@ def matches(row: ClaimRow, chosen: dict[str, str]) -> bool:
         if facet in chosen and chosen[facet] not in row.links.get(facet, ()):
             if not (facet == "setting" and chosen[facet] == "none" and not row.links.get("setting")):
                 return False
-    if "source" in chosen and (row.source is None or row.source[0] != chosen["source"]):
+    if "source" in chosen and chosen["source"] not in {slug for slug, _label in row.sources}:
         return False
     wants_link = {k: chosen[k] for k in ("proposition", "relation", "basis", "link") if k in chosen}
     if wants_link:
@@ -88,9 +88,9 @@ def facet_options(table: ClaimTable, kept: list[ClaimRow]) -> dict[str, list[tup
     for row in kept:
         for facet in LINK_FACETS:
             counts[facet].update(row.links.get(facet, ()))
-        if row.source:
-            counts["source"][row.source[0]] += 1
-            labels[("source", row.source[0])] = row.source[1]
+        for slug, label in row.sources:
+            counts["source"][slug] += 1
+            labels[("source", slug)] = label
         counts["relation"].update({b.relation for b in row.bearings})
         counts["proposition"].update({b.prop for b in row.bearings})
         counts["basis"].update({b.basis for b in row.bearings})

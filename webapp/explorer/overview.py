@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from flask import render_template, request
+from flask import render_template, request, send_from_directory
 from rdflib import Literal
 from werkzeug.exceptions import BadRequest
 
@@ -38,6 +38,12 @@ def stress_panel(prop: str, here: str) -> dict:
     return {"test": test, "here": here, "table": table, "comparison": comparison,
             "charts": [stress_svg.render(test, layout) for layout in ("wide", "narrow")],
             "query": sparql_link("web-stress-test", prop=iri("proposition", prop))}
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico; the site's icon is a small SVG."""
+    return send_from_directory(bp.root_path + "/../static", "favicon.svg", mimetype="image/svg+xml", max_age=86400)
 
 
 @bp.route("/gaps")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import render_template
 
 from kg.errors import NotFound
-from kg.pipeline.sources import SOURCE_SLUGS, source_file_for_iri
+from kg.pipeline.sources import source_file_for_iri
 
 from ..common import PE, iri, run, sparql_link
 from . import crumbs
@@ -45,8 +45,7 @@ def claim(slug: str):
 
 @bp.route("/sources")
 def sources():
-    listing = [(slug, run("web-label", r=iri("source", slug)).rows) for slug, _p in SOURCE_SLUGS.values()]
-    return render_template("explorer/sources.html", listing=listing,
+    return render_template("explorer/sources.html", sources=run("web-sources").rows, query=sparql_link("web-sources"),
                            breadcrumbs=[("Home", "/"), ("Sources", None)])
 
 

@@ -65,8 +65,8 @@ def _power_order(setting: SettingRow):
 def _sources(rows: list[ClaimRow]) -> list[tuple[str, str, int]]:
     counts: dict[tuple[str, str], int] = {}
     for row in rows:
-        if row.source:
-            counts[row.source] = counts.get(row.source, 0) + 1
+        for source in row.sources:
+            counts[source] = counts.get(source, 0) + 1
     return sorted(((slug, label, n) for (slug, label), n in counts.items()), key=lambda s: -s[2])
 
 
