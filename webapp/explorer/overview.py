@@ -4,7 +4,6 @@ from __future__ import annotations
 from collections import Counter
 
 from flask import render_template, request, send_from_directory
-from rdflib import Literal
 from werkzeug.exceptions import BadRequest
 
 from ..common import iri, run, sparql_link
@@ -54,12 +53,3 @@ def gaps():
     return render_template("explorer/gaps.html", settings=settings, factors=factors, cells=cells,
                            query=sparql_link("web-gap-map"),
                            breadcrumbs=[("Home", "/"), ("Evidence gap map", None)])
-
-
-@bp.route("/search")
-def search():
-    q = request.args.get("q", "").strip()
-    rows = run("web-search", q=Literal(q)).rows if q else []
-    return render_template("explorer/search.html", q=q, rows=rows,
-                           query=sparql_link("web-search", q=Literal(q)) if q else None,
-                           breadcrumbs=[("Home", "/"), ("Search", None)])
