@@ -2,8 +2,8 @@
 where it says the worker matters, its factors and outcomes, and how it bears
 on each proposition with the basis of that link.
 
-Built once per app from three page queries (queries/web/web-claim-table.rq,
-web-claim-links.rq, web-claim-bearings.rq): the graph does not change while
+Built once per app from four page queries (queries/web/web-claim-table.rq,
+web-claim-links.rq, web-concepts.rq, web-claim-bearings.rq): the graph does not change while
 serving, and the claims list, the stress-test chart and its segments' links
 all count from this one table, so a chart's number is the length of the
 list it links to.
@@ -79,6 +79,7 @@ def _build() -> ClaimTable:
         row = rows.setdefault(slug_of(r["claim"]), ClaimRow(slug_of(r["claim"]), str(r["label"])))
         if r.get("stated") is not None:
             _set_stated(row, r)
+    labels = {str(r["concept"]): r for r in run("web-concepts").rows}
     concepts: dict = {}
     for r in run("web-claim-links").rows:
         row = rows.get(slug_of(r["claim"]))
@@ -87,9 +88,11 @@ def _build() -> ClaimTable:
         kind, slug = str(r["kind"]), slug_of(r["value"])
         row.links.setdefault(kind, set()).add(slug)
         concept_kind = CONCEPT_KIND.get(kind, kind)
-        power = r.get("power")
-        concepts.setdefault((concept_kind, slug), Concept(concept_kind, slug, str(r.get("valueLabel") or slug),
-                                                          int(power) if power is not None else None))
+        if (concept_kind, slug) not in concepts:
+            found = labels.get(str(r["value"]), {})
+            power = found.get("power")
+            concepts[(concept_kind, slug)] = Concept(concept_kind, slug, str(found.get("label") or slug),
+                                                     int(power) if power is not None else None)
     _add_bearings(rows)
     return ClaimTable(rows, concepts)
 

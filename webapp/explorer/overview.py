@@ -6,7 +6,7 @@ from collections import Counter
 from flask import render_template, request, send_from_directory
 from werkzeug.exceptions import BadRequest
 
-from ..common import iri, run, sparql_link
+from ..common import iri, kg, run, sparql_link
 from . import stress_svg
 from .blueprint import bp
 from .claim_table import claim_table
@@ -33,10 +33,15 @@ def stress_panel(prop: str, here: str) -> dict:
     if basis not in (None, "stated"):
         raise BadRequest(f"basis must be 'stated' or left out, not {basis!r}")
     table = claim_table()
-    test = stress_test(table, prop, basis)
-    return {"test": test, "here": here, "table": table, "comparison": comparison,
-            "charts": [stress_svg.render(test, layout) for layout in ("wide", "narrow")],
+    test, charts = kg().memo(("stress", prop, basis), lambda: _drawn(table, prop, basis))
+    return {"test": test, "here": here, "table": table, "comparison": comparison, "charts": charts,
             "query": sparql_link("web-stress-test", prop=iri("proposition", prop))}
+
+
+def _drawn(table, prop: str, basis: str | None):
+    """The stress test and its two charts, made once per app (the graph does not change while serving)."""
+    test = stress_test(table, prop, basis)
+    return test, [stress_svg.render(test, layout) for layout in ("wide", "narrow")]
 
 
 @bp.route("/favicon.ico")
