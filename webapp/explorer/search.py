@@ -24,8 +24,10 @@ KIND_NAMES = {"claim": "Claims", "excerpt": "Excerpts", "work": "Works", "propos
 
 
 def search_index() -> SearchIndex:
+    """The index file of the local build; in memory over a remote store (whose data the build may not hold)."""
     context = kg()
-    return context.memo("search-index", lambda: open_index(context.out, documents))
+    remote = context.store_name.startswith(("http://", "https://"))
+    return context.memo("search-index", lambda: open_index(None if remote else context.out, documents))
 
 
 def documents():
