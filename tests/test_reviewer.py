@@ -270,3 +270,57 @@ def test_gap_map_has_a_legend_and_its_cells_count_their_lists(client):
     assert len(cells) >= 10
     for href, n in cells[:12]:
         assert total(page(client, unescape(href))) == int(n), href
+
+
+# ---------------------------------------------------------------- qualified evidence relations (DESIGN.md)
+
+RELATION_FIXTURE = """
+@prefix pe: <https://w3id.org/practitioner-evidence/ontology#> .
+@prefix claim: <https://w3id.org/practitioner-evidence/id/claim/> .
+@prefix prop: <https://w3id.org/practitioner-evidence/id/proposition/> .
+@prefix rel: <https://w3id.org/practitioner-evidence/id/relation/> .
+claim:b5-therapist-relationship-completion-criminal-justice pe:qualifiedRelation
+    rel:b5-therapist-relationship-completion-criminal-justice--trickier-situation-worker-matters .
+rel:b5-therapist-relationship-completion-criminal-justice--trickier-situation-worker-matters a pe:EvidenceRelation ;
+    pe:proposition prop:trickier-situation-worker-matters ;
+    pe:direction pe:Supports ;
+    pe:basis pe:StatedBySource ;
+    pe:rationale "The source says the relationship mattered more under criminal-justice pressure." ;
+    pe:hedge "was related to" .
+"""
+
+
+@pytest.fixture(scope="module")
+def with_relations(tmp_path_factory):
+    """The real project plus one qualified evidence relation stated by its source."""
+    import os
+    import shutil
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    project = tmp_path_factory.mktemp("relations")
+    for folder in ("ontology", "shapes", "data", "rules", "queries", "sources"):
+        shutil.copytree(root / folder, project / folder)
+    (project / "data" / "zz-relation-fixture.ttl").write_text(RELATION_FIXTURE, encoding="utf-8")
+    saved = {k: os.environ.get(k) for k in ("KG_PROJECT_DIR", "KG_BUILD_DIR")}
+    os.environ.update(KG_PROJECT_DIR=str(project), KG_BUILD_DIR=str(project / "build"))
+    try:
+        from kg.pipeline.build import build
+        build(force=True, out=project / "build")
+        from webapp import create_app
+        yield create_app({"STORE": "rdflib", "BUILD_DIR": str(project / "build"), "TESTING": True}).test_client()
+    finally:
+        for key, value in saved.items():
+            os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
+
+
+def test_claim_page_shows_the_basis_rationale_and_hedge_of_a_qualified_relation(with_relations):
+    html = page(with_relations, f"/claim/{CLAIM}")
+    assert "stated by the source" in html or "Stated by" in html
+    assert "mattered more under criminal-justice pressure" in html and "“was related to”" in html
+
+
+def test_the_stated_only_chart_and_list_hold_the_claims_whose_source_states_the_link(with_relations):
+    stated = segments(page(with_relations, "/?basis=stated"))
+    assert stated and sum(n for _h, n in stated) == 1
+    listed = page(with_relations, f"/claims?proposition={CENTRAL}&basis=stated")
+    assert total(listed) == 1 and f'href="/claim/{CLAIM}"' in listed

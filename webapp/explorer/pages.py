@@ -11,6 +11,7 @@ from kg.pipeline.sources import source_file_for_iri
 from ..common import PE, iri, run, sparql_link
 from . import crumbs
 from .blueprint import bp
+from .claim_table import JUDGED, STATED
 from .diagram import chain_diagram, chain_list
 from .lookup import checked, page_for
 from .overview import stress_panel
@@ -38,6 +39,7 @@ def claim(slug: str):
         "explorer/claim.html", subject=subject, label=label.get("label"), slug=slug,
         info=run("web-claim", claim=subject).rows, relations=relations,
         concepts=run("web-claim-concepts", claim=subject).rows, excerpts=excerpts(subject), PE=PE,
+        basis_words={STATED: "stated by the source", JUDGED: "our reading of the source"},
         queries={n: sparql_link(n, claim=subject) for n in ("web-claim", "web-claim-relations", "web-claim-concepts")}
         | {"web-evidence": sparql_link("web-evidence", r=subject)},
         breadcrumbs=crumbs.for_claim(relations, label.get("label")))
