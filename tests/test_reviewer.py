@@ -52,13 +52,15 @@ def test_every_segment_of_the_stress_chart_links_to_a_list_of_exactly_its_claims
 
 def test_stress_chart_orders_settings_by_formal_power(client):
     html = page(client, "/")
-    powers = [int(p) for p in re.findall(r'<h3 id="setting-[a-z0-9-]+">.*?formal power (\d)</span>', html, re.S)]
-    assert len(powers) >= 4 and powers == sorted(powers)
+    listed = [int(p) for p in re.findall(r'id="setting-[a-z0-9-]+"><summary><h4>[^<]*<span class="badge">formal power (\d)<', html)]
+    svg = html[html.index('class="stress stress-wide"'):]
+    drawn = [int(p) for p in re.findall(r'aria-label="formal power (\d)"', svg[:svg.index("</svg>")])]
+    assert len(drawn) >= 4 and drawn == sorted(drawn) and listed == drawn
 
 
 def test_a_comparison_claim_is_listed_once_under_the_setting_where_the_worker_matters_more(client):
     html = page(client, "/")
-    sections = re.split(r'<h3 id="setting-', html)
+    sections = re.split(r'<details class="setting-claims" id="setting-', html)
     under = [s.split('"', 1)[0] for s in sections[1:] if f'href="/claim/{CLAIM}"' in s]
     assert under == ["treatment-under-criminal-justice-pressure"]
     assert "more in treatment under criminal justice" in html.lower()

@@ -16,9 +16,9 @@ from .stress import StressTest
 COLOURS = {"supports": "#1b6e20", "qualifies": "#7a5b00", "challenges": "#a11111"}
 WORDS = {"supports": "support", "qualifies": "qualify", "challenges": "challenge"}
 # layout: total width, x of the bars, label characters per line, label lines, row height, bar top in row
-LAYOUTS = {"wide": (760, 300, 40, 2, 40, 6), "narrow": (360, 4, 46, 2, 62, 32)}
+LAYOUTS = {"wide": (780, 340, 46, 2, 40, 6), "narrow": (360, 30, 48, 3, 62, 32)}
 BAR = 24
-TOP = 30
+TOP = 44
 
 
 def render(test: StressTest, layout: str) -> Markup:
@@ -31,6 +31,7 @@ def render(test: StressTest, layout: str) -> Markup:
         parts.append(label)
         if layout == "narrow":  # the bar just under its label
             bar_top, row_h = used * 15 + 4, used * 15 + 4 + BAR + 12
+        parts.append(_power(setting, bar_x, y + bar_top))
         parts.append(_bar(setting, bar_x, y + bar_top, span / most))
         y += row_h
     height = y + 6
@@ -47,11 +48,17 @@ def _title(test: StressTest) -> str:
 
 
 def _label(setting, y: int, chars: int, lines: int, layout: str) -> tuple[str, int]:
-    power = f" (formal power {setting.power})" if setting.power is not None else ""
-    text = wrap(setting.label + power, chars, lines)
+    text = wrap(setting.label, chars, lines)
     first = y + (13 if layout == "narrow" else 16 - (len(text) - 1) * 7 + 6)
     spans = "".join(f'<tspan x="4" y="{first + i * 15}">{escape(t)}</tspan>' for i, t in enumerate(text))
     return f'<text font-size="13" fill="#1f2933">{spans}</text>', len(text)
+
+
+def _power(setting, bar_x: int, y: float) -> str:
+    """The setting's formal power, in the column left of its bar."""
+    value = "–" if setting.power is None else str(setting.power)
+    return (f'<text x="{bar_x - 8}" y="{y + 17}" font-size="14" font-weight="bold" fill="#243b53" '
+            f'text-anchor="end" aria-label="formal power {value}">{value}</text>')
 
 
 def _bar(setting, x: float, y: float, scale: float) -> str:
@@ -78,4 +85,6 @@ def _legend(width: int) -> str:
         out.append(f'<rect x="{x}" y="6" width="12" height="12" fill="{COLOURS[relation]}"/>'
                    f'<text x="{x + 16}" y="17" font-size="12" fill="#1f2933">{WORDS[relation]}</text>')
         x += 90
+    out.append('<text x="4" y="35" font-size="12" fill="#1f2933"><tspan font-weight="bold">0–3</tspan>: '
+               'the worker’s formal power over the client</text>')
     return "".join(out)
