@@ -1,7 +1,5 @@
-"""Home (the central rule and its stress test), the gap map, the claim list with facets, search."""
+"""Home (the central rule and its stress test, also on every proposition's page), the gap map, the favicon."""
 from __future__ import annotations
-
-from collections import Counter
 
 from flask import render_template, request, send_from_directory
 from werkzeug.exceptions import BadRequest
@@ -13,7 +11,6 @@ from .claim_table import claim_table
 from .stress import comparison, stress_test
 
 CENTRAL = "trickier-situation-worker-matters"
-RELATIONS = ("supports", "challenges", "qualifies")
 
 
 @bp.route("/")

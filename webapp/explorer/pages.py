@@ -8,15 +8,15 @@ from flask import render_template
 from kg.errors import NotFound
 from kg.pipeline.sources import source_file_for_iri
 
-from ..common import PE, iri, run, sparql_link
+from ..common import PE, run, sparql_link
 from . import crumbs
 from .blueprint import bp
 from .claim_table import JUDGED, STATED
 from .diagram import chain_diagram, chain_list
 from .lookup import checked, page_for
 from .overview import stress_panel
-from ..linkeddata.properties import grouped
 from .text import in_context, marked_source
+from ..linkeddata.properties import grouped
 
 
 def excerpts(subject) -> list[dict]:
