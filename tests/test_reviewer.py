@@ -326,3 +326,14 @@ def test_the_stated_only_chart_and_list_hold_the_claims_whose_source_states_the_
     assert stated and sum(n for _h, n in stated) == 1
     listed = page(with_relations, f"/claims?proposition={CENTRAL}&basis=stated")
     assert total(listed) == 1 and f'href="/claim/{CLAIM}"' in listed
+
+
+def test_why_of_a_claim_reaching_the_rule_through_a_component_names_the_component(client):
+    html = page(client, f"/proposition/{CENTRAL}")
+    through = html[html.index("<h3>Through "):]
+    component = re.search(r'<a href="/proposition/([a-z0-9-]+)">', through).group(1)
+    why_href = unescape(re.search(r'href="(/why\?[^"]+)"', through).group(1))
+    text = re.sub(r"<[^>]+>", "", page(client, why_href))
+    assert re.search(r"because it (supports|challenges|qualifies) its component", text)
+    assert "_:" not in text.split("The same derivation as triples")[0]
+    assert component

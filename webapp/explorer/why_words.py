@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from markupsafe import Markup, escape
-from rdflib import Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 
 from kg.paths import project_dir
 from kg.terms import parse_nt, short
@@ -33,6 +33,7 @@ OWL_RL = {
     "cls-hv2": "having the defining value makes a resource a member of the class",
     "scm-sco": "sub-classes of sub-classes are sub-classes",
     "scm-spo": "sub-properties of sub-properties are sub-properties",
+    "owlrl": "the OWL 2 RL closure (which of its rules was not recorded)",
 }
 COMPARED = {PE + "mattersMoreIn": "more", PE + "mattersLessIn": "less", PE + "mattersNoMoreIn": "no more"}
 
@@ -60,6 +61,8 @@ def label(term) -> str:
     """What a person reads for a term: its label, a literal's value, else its short name."""
     if isinstance(term, Literal):
         return str(term)
+    if isinstance(term, BNode):
+        return "(a list of properties)"
     if isinstance(term, URIRef):
         rows = run("web-label", r=term).rows
         if rows and rows[0].get("label") is not None:
@@ -87,7 +90,7 @@ def worded(node: dict, root=None, seen: set | None = None) -> dict:
         return out
     out["statement"] = rule_statement(node.get("rule", ""))
     out["premises"] = [worded(child, s if root is None else root, seen) for child in node.get("premises", [])]
-    out["because"] = comparison_reason(out)
+    out["because"] = comparison_reason(out) or component_reason(out)
     return out
 
 
@@ -114,6 +117,16 @@ def comparison_reason(node: dict) -> str | None:
 def _lower(text: str) -> str:
     """A label inside a sentence: its first letter lower-case unless it starts an acronym."""
     return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def component_reason(node: dict) -> Markup | None:
+    """'it supports its component “X”' for a relation that reaches a rule through one of its components."""
+    s, p, o = node["terms"]
+    for child in node.get("premises", []):
+        cs, cp, co = child["terms"]
+        if cs == s and cp == p and co != o:
+            return Markup(f"it {escape(label(p))} its component <em>{escape(label(co))}</em>")
+    return None
 
 
 def _power(setting) -> str:
