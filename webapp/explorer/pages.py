@@ -12,6 +12,7 @@ from ..common import PE, run, sparql_link
 from . import crumbs
 from .blueprint import bp
 from .claim_table import JUDGED, STATED
+from .chain_svg import page as explorer_page
 from .diagram import chain_diagram, chain_list
 from .lookup import checked, page_for
 from .overview import stress_panel
@@ -115,7 +116,7 @@ def proposition(slug: str):
     return render_template(
         "explorer/proposition.html", subject=subject, label=label.get("label"),
         components=run("web-components", prop=subject).rows, on_it=on_it, excerpts=excerpts(subject),
-        listed=chain_list(subject, label.get("label")), total=len(on_it),
+        listed=chain_list(subject, label.get("label")), total=len(on_it), explorer_page=explorer_page,
         chain=chain_diagram(subject, label.get("label")), slug=slug, stress=stress_panel(slug, f"/proposition/{slug}"),
         queries={"web-chain": sparql_link("web-chain", prop=subject),
                  "web-claims-on": sparql_link("web-claims-on", prop=subject),
