@@ -22,6 +22,8 @@ from kg.query.stores import open_store
 from kg.query.stores.base import bind_in_text
 from kg.terms import PREFIXES, short
 
+from .error_page import error_page
+
 ID = "https://w3id.org/practitioner-evidence/id/"
 PE = "https://w3id.org/practitioner-evidence/ontology#"
 KINDS = ("source", "work", "claim", "proposition", "excerpt", "measurement", "setting",
@@ -164,7 +166,6 @@ def rdf_response(graph, mime: str) -> Response:
 
 def text_error(message: str, status: int) -> Response:
     if _browser_wants_html():
-        from .error_page import error_page
         return error_page(message, status)
     return Response(message.rstrip("\n") + "\n", status=status, mimetype="text/plain")
 
