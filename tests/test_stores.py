@@ -44,8 +44,9 @@ SAMPLES.update({
     "web-claims-by": [_WORK], "web-claims-on": [_CENTRAL], "web-components": [_CENTRAL],
     "web-stress-test": [_CENTRAL], "web-chain": [_CENTRAL], "web-describe": [_WORK], "web-evidence": [_WORK], "web-label": [_WORK],
     "web-resource-in": [_WORK], "web-resource-out": [_WORK],
-    "web-search": [{"q": '"therapist"'}],
     "web-source-excerpts": [_SOURCE], "web-source": [_SOURCE],
+    "web-setting-power": [{"setting": "<https://w3id.org/practitioner-evidence/id/setting/probation-supervision>"}],
+    "web-excerpt": [{"excerpt": "<https://w3id.org/practitioner-evidence/id/excerpt/b5-581-787>"}],
 })
 
 

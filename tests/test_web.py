@@ -181,7 +181,7 @@ def test_claim_list_filters_by_facet(client):
     assert filtered.count('href="/claim/') < everything.count('href="/claim/')
 
 
-def test_claim_list_facet_asserted_or_inferred_follows_the_graph_the_relation_is_in(client, dataset):
+def test_claim_list_facet_link_asserted_or_inferred_follows_the_graph_the_relation_is_in(client, dataset):
     """A claim is listed as "inferred" when one of its relations to a
     proposition is in graph/inferred, as "asserted" when one is in a data file."""
     import re
@@ -190,7 +190,7 @@ def test_claim_list_facet_asserted_or_inferred_follows_the_graph_the_relation_is
     inferred_graph = URIRef("https://w3id.org/practitioner-evidence/graph/inferred")
     listed = {}
     for value in ("asserted", "inferred"):
-        page = client.get("/claims", query_string={"asserted or inferred": value}).get_data(as_text=True)
+        page = client.get("/claims", query_string={"link": value}).get_data(as_text=True)
         listed[value] = set(re.findall(r'href="/claim/([^"]+)"', page))
         assert listed[value], value
     for value, slugs in listed.items():
@@ -252,7 +252,8 @@ CENTRAL = "trickier-situation-worker-matters"
 
 def test_proposition_page_draws_its_evidence_chain_inline(client):
     page = client.get(f"/proposition/{CENTRAL}").get_data(as_text=True)
-    svg = page[page.index("<svg"):page.index("</svg>")]
+    start = page.index('class="chain"')
+    svg = page[start:page.index("</svg>", start)]
     for href in ('href="/proposition/formal-power-weakens-informal-influence"', f'href="/claim/{CLAIM}"',
                  'href="/work/relationship-with-therapist-offenders-2008"', 'href="/source/matrix-b5#char='):
         assert href in svg

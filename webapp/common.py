@@ -22,6 +22,8 @@ from kg.query.stores import open_store
 from kg.query.stores.base import bind_in_text
 from kg.terms import PREFIXES, short
 
+from .error_page import error_page
+
 ID = "https://w3id.org/practitioner-evidence/id/"
 PE = "https://w3id.org/practitioner-evidence/ontology#"
 KINDS = ("source", "work", "claim", "proposition", "excerpt", "measurement", "setting",
@@ -163,7 +165,15 @@ def rdf_response(graph, mime: str) -> Response:
 
 
 def text_error(message: str, status: int) -> Response:
+    if _browser_wants_html():
+        return error_page(message, status)
     return Response(message.rstrip("\n") + "\n", status=status, mimetype="text/plain")
+
+
+def _browser_wants_html() -> bool:
+    """A browser names text/html before anything plain; other clients get one line of text."""
+    accept = request.accept_mimetypes
+    return any(v == "text/html" for v, _q in accept) and accept.best_match(["text/plain", "text/html"]) == "text/html"
 
 
 def install_handlers(app: Flask) -> None:

@@ -45,13 +45,13 @@ class Chain:
     groups: list[Group]
 
 
-def build_chain(root: str, root_label: str, rows, limit: int = 8) -> Chain:
+def build_chain(root: str, root_label: str, rows, limit: int | None = 8) -> Chain:
     groups, claims = _collect(rows)
     placed = _place(root, groups, claims)
     ordered = [placed[root]] if root in placed else []
     ordered += [g for iri, g in placed.items() if iri != root]
     for group in ordered:
-        group.more = max(0, len(group.claims) - limit)
+        group.more = max(0, len(group.claims) - limit) if limit is not None else 0
         group.claims = sorted(group.claims, key=_by_work)[:limit]
     return Chain(root, root_label, ordered)
 

@@ -100,7 +100,7 @@ def render(chain: Chain, more_href) -> Markup:
         y = draw_group(canvas, chain, group, y, root_mid, more_href) + ROW / 2
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chain" width="{WIDTH}" height="{height:.0f}" '
-        f'viewBox="0 0 {WIDTH} {height:.0f}" role="img" aria-labelledby="chain-title" '
+        f'viewBox="0 0 {WIDTH} {height:.0f}" role="group" aria-labelledby="chain-title" '
         f'font-family="system-ui, sans-serif"><title id="chain-title">Evidence chain of {escape(chain.label)}</title>'
         f'{_headings()}{_legend()}{canvas.svg()}</svg>')
 

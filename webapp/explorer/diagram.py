@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response
 from markupsafe import Markup
 
-from ..common import run
+from ..common import kg, run
 from .blueprint import bp
 from .chain import build_chain
 from .chain_svg import more_link, render
@@ -14,8 +14,16 @@ from .lookup import checked
 
 def chain_diagram(subject, label) -> Markup:
     """The SVG of a proposition's chain (empty when no claim bears on it)."""
-    chain = build_chain(str(subject), str(label), run("web-chain", prop=subject).rows)
-    return render(chain, more_link) if chain.groups else Markup("")
+    def draw():
+        chain = build_chain(str(subject), str(label), run("web-chain", prop=subject).rows)
+        return render(chain, more_link) if chain.groups else Markup("")
+    return kg().memo(("chain-svg", str(subject)), draw)  # the graph does not change while serving
+
+
+def chain_list(subject, label):
+    """The whole chain, every claim, for the page's list (the diagram shows the first few of each group)."""
+    return kg().memo(("chain-list", str(subject)),
+                     lambda: build_chain(str(subject), str(label), run("web-chain", prop=subject).rows, limit=None))
 
 
 @bp.route("/proposition/<slug>/chain.svg")

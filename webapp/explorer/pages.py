@@ -6,14 +6,18 @@ from __future__ import annotations
 from flask import render_template
 
 from kg.errors import NotFound
-from kg.pipeline.sources import SOURCE_SLUGS, source_file_for_iri
+from kg.pipeline.sources import source_file_for_iri
 
-from ..common import PE, iri, run, sparql_link
+from ..common import PE, run, sparql_link
 from . import crumbs
 from .blueprint import bp
-from .diagram import chain_diagram
-from .lookup import checked
+from .claim_table import JUDGED, STATED
+from .chain_svg import page as explorer_page
+from .diagram import chain_diagram, chain_list
+from .lookup import checked, page_for
+from .overview import stress_panel
 from .text import in_context, marked_source
+from ..linkeddata.properties import grouped
 
 
 def excerpts(subject) -> list[dict]:
@@ -23,7 +27,7 @@ def excerpts(subject) -> list[dict]:
         start, end = int(row["start"]), int(row["end"])
         slug = str(row["source"]).rsplit("/", 1)[-1]
         out.append({"excerpt": row["excerpt"], "exact": row["exact"], "start": start, "end": end,
-                    "source": row["source"], "href": f"/source/{slug}#char={start},{end}",
+                    "source": row["source"], "sourceLabel": row.get("sourceLabel"), "href": f"/source/{slug}#char={start},{end}",
                     "context": in_context(str(row["file"]), start, end)})
     return out
 
@@ -36,6 +40,7 @@ def claim(slug: str):
         "explorer/claim.html", subject=subject, label=label.get("label"), slug=slug,
         info=run("web-claim", claim=subject).rows, relations=relations,
         concepts=run("web-claim-concepts", claim=subject).rows, excerpts=excerpts(subject), PE=PE,
+        basis_words={STATED: "stated by the source", JUDGED: "our reading of the source"},
         queries={n: sparql_link(n, claim=subject) for n in ("web-claim", "web-claim-relations", "web-claim-concepts")}
         | {"web-evidence": sparql_link("web-evidence", r=subject)},
         breadcrumbs=crumbs.for_claim(relations, label.get("label")))
@@ -43,8 +48,7 @@ def claim(slug: str):
 
 @bp.route("/sources")
 def sources():
-    listing = [(slug, run("web-label", r=iri("source", slug)).rows) for slug, _p in SOURCE_SLUGS.values()]
-    return render_template("explorer/sources.html", listing=listing,
+    return render_template("explorer/sources.html", sources=run("web-sources").rows, query=sparql_link("web-sources"),
                            breadcrumbs=[("Home", "/"), ("Sources", None)])
 
 
@@ -54,13 +58,27 @@ def source(slug: str):
     file_name = source_file_for_iri(str(subject))
     if file_name is None:
         raise NotFound(f"no source text for {subject}")
-    spans = [(int(r["start"]), int(r["end"])) for r in run("web-source-excerpts", source=subject).rows]
+    spans, refs = excerpt_refs(run("web-source-excerpts", source=subject).rows)
     return render_template(
         "explorer/source.html", subject=subject, label=label.get("label"), file_name=file_name,
-        text=marked_source(file_name, spans), count=len(spans), works=run("web-source", source=subject).rows,
+        text=marked_source(file_name, spans, refs), count=len(spans), works=run("web-source", source=subject).rows,
         queries={"web-source": sparql_link("web-source", source=subject),
                  "web-source-excerpts": sparql_link("web-source-excerpts", source=subject)},
         breadcrumbs=crumbs.for_described("source", [], label.get("label")))
+
+
+def excerpt_refs(rows) -> tuple[list, dict]:
+    """The excerpts' spans, and for each span the pages of what it grounds (claims first)."""
+    spans, refs = [], {}
+    for row in rows:
+        span = (int(row["start"]), int(row["end"]))
+        spans.append(span)
+        href = page_for(row["by"]) if row.get("by") is not None else None
+        if href and (href, str(row.get("byLabel") or href)) not in refs.setdefault(span, []):
+            refs[span].append((href, str(row.get("byLabel") or href)))
+    for targets in refs.values():
+        targets.sort(key=lambda t: not t[0].startswith("/claim/"))
+    return sorted(set(spans)), refs
 
 
 @bp.route("/work/<slug>")
@@ -80,7 +98,7 @@ def described(kind: str, slug: str):
     title = label.get("label") or label.get("title") or slug
     return render_template(
         "explorer/described.html", subject=subject, kind=kind, slug=slug,
-        label=title, definition=label.get("definition"), props=props, claims=run("web-claims-by", r=subject).rows,
+        label=title, definition=label.get("definition"), properties=grouped(props), claims=run("web-claims-by", r=subject).rows,
         excerpts=excerpts(subject),
         queries={"web-resource-out": sparql_link("web-resource-out", r=subject),
                  "web-claims-by": sparql_link("web-claims-by", r=subject),
@@ -92,11 +110,14 @@ def described(kind: str, slug: str):
 def proposition(slug: str):
     subject, label = checked("proposition", slug)
     rows = run("web-claims-on", prop=subject).rows
-    by_relation = {r: [row for row in rows if str(row["relation"]) == PE + r] for r in ("supports", "challenges", "qualifies")}
+    on_it: dict[str, list[str]] = {}
+    for row in rows:
+        on_it.setdefault(str(row["claim"]), []).append(str(row["relation"]))
     return render_template(
         "explorer/proposition.html", subject=subject, label=label.get("label"),
-        components=run("web-components", prop=subject).rows, by_relation=by_relation, excerpts=excerpts(subject),
-        chain=chain_diagram(subject, label.get("label")), slug=slug,
+        components=run("web-components", prop=subject).rows, on_it=on_it, excerpts=excerpts(subject),
+        listed=chain_list(subject, label.get("label")), total=len(on_it), explorer_page=explorer_page,
+        chain=chain_diagram(subject, label.get("label")), slug=slug, stress=stress_panel(slug, f"/proposition/{slug}"),
         queries={"web-chain": sparql_link("web-chain", prop=subject),
                  "web-claims-on": sparql_link("web-claims-on", prop=subject),
                  "web-components": sparql_link("web-components", prop=subject),

@@ -9,6 +9,7 @@ from kg.errors import NotFound
 
 from ..common import KINDS, RDF_TYPES, SLUG, iri, pick_rdf_type, rdf_response, run, sparql_link
 from .dumps import dump_response, void_graph
+from .properties import grouped, ontology_href
 
 bp = Blueprint("linkeddata", __name__, template_folder="templates")
 
@@ -48,12 +49,36 @@ def html_page(kind: str, slug: str, subject):
         response.headers["Vary"] = "Accept"
         return response
     label = run("web-label", r=subject).rows
-    page = render_template("linkeddata/resource.html", subject=subject, kind=kind, slug=slug,
-                           label=(label[0].get("label") if label else None), out=out.rows, incoming=incoming.rows,
+    excerpt = excerpt_view(subject) if kind == "excerpt" else None
+    title = (f"“{excerpt['exact']}”" if excerpt else None) or (label[0].get("label") if label else None)
+    page = render_template("linkeddata/resource.html", subject=subject, kind=kind, slug=slug, excerpt=excerpt,
+                           label=title, properties=grouped(out.rows), incoming=incoming.rows,
                            out_query=sparql_link("web-resource-out", r=subject),
                            in_query=sparql_link("web-resource-in", r=subject),
-                           breadcrumbs=[("Home", "/"), (kind, None), (slug, None)])
+                           breadcrumbs=[("Home", "/"), (kind, None), (_short(title or slug), None)])
     return page, 200, {"Vary": "Accept"}
+
+
+def excerpt_view(subject) -> dict | None:
+    """An excerpt's text, the link to it highlighted in its source, and what it grounds."""
+    rows = run("web-excerpt", excerpt=subject).rows
+    if not rows:
+        return None
+    first = rows[0]
+    source = str(first["source"]).rsplit("/", 1)[-1]
+    return {"exact": str(first["exact"]), "source": source, "sourceLabel": first.get("sourceLabel") or source,
+            "href": f"/source/{source}#char={first['start']},{first['end']}",
+            "start": first["start"], "end": first["end"],
+            "grounds": list(dict.fromkeys((r["by"], r.get("byLabel")) for r in rows if r.get("by") is not None))}
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 60 else text[:59].rstrip() + "…"
+
+
+@bp.app_context_processor
+def template_helpers():
+    return {"ontology_href": ontology_href}
 
 
 @bp.route("/ontology")
