@@ -347,12 +347,13 @@ class _MarkText:
 def test_each_excerpt_mark_on_a_source_page_holds_exactly_its_quote(client):
     """A link to #char=S,E targets a mark whose text is the whole excerpt, also
     for excerpts inside other excerpts (only one crossing another's end is cut)."""
-    from kg.pipeline.sources import SOURCE_SLUGS, source_text
+    from kg.pipeline.sources import registered, source_text
     checked = 0
-    for slug, _path in SOURCE_SLUGS.values():
-        marks = _MarkText(client.get(f"/source/{slug}").get_data(as_text=True)).texts
+    for source in registered():
+        marks = _MarkText(client.get(f"/source/{source.slug}").get_data(as_text=True)).texts
         spans = [tuple(map(int, k[5:].split(","))) for k in marks]
-        text = source_text(next(f for f, (s, _p) in SOURCE_SLUGS.items() if s == slug))
+        text = source_text(source.file_name)
+        slug = source.slug
         for s, e in spans:
             if any(s < b[0] < e < b[1] or b[0] < s < b[1] < e for b in spans):
                 continue
