@@ -125,8 +125,9 @@ def work_facts(union, at, sources: list[Source], undefined=frozenset()) -> list[
     lines = []
     for work in sorted(set(union.subjects(PE.listedIn, None))):
         listing = _listing_excerpts(union, work, set(union.objects(work, PE.listedIn)))
-        if not listing or undefined & set(union.objects(work, PE.groundedIn)):  # that is reported already
-            continue
+        if not listing or undefined & set(union.objects(work, PE.groundedIn)) \
+                or not all(_at_its_offsets(union, e, sources) for e in listing):
+            continue  # reported already, as what it is
         quoted = " ".join(_squash(str(union.value(e, PE.exact))) for e in listing)
         title, year = union.value(work, DCTERMS.title), union.value(work, PE.year)
         if title is not None and _squash(str(title)) not in quoted:

@@ -89,9 +89,8 @@ def find(source: Source, quote: str, occurrence: int | None = None) -> Excerpt:
     lines = [f"{_shown(quote)} is not in {source.slug} (sources/{source.file_name}); copy it from the text, "
              "never retype it"]
     if near:
-        lines.append("  nearest passages (offsets in characters); use one with "
-                     f"`kg excerpt {source.slug} --at START:END`:")
-        lines += [f"  {s}..{e}  {why}: {_shown(text[s:e], 200)}" for s, e, why in near]
+        lines.append(f"  nearest passages (offsets in characters); take one with `kg excerpt {source.slug} --at START:END`:")
+        lines += [f"  --at {s}:{e}  {why}: {_shown(text[s:e], 200)}" for s, e, why in near]
     return _raise(lines)
 
 
@@ -215,3 +214,30 @@ def _where_now(text: str, exact: str) -> str:
         s, e, why = near[0]
         return f"; the quote is not in the text, the nearest passage is {s}..{e} ({why})"
     return "; the quote is nowhere in the text"
+
+
+def collect(source: Source, quotes: list[str], spans: list[str], occurrence: int | None) -> tuple[list[Excerpt], list[str]]:
+    """The excerpts for quotes and START:END spans, and what went wrong with
+    the others (a quote's problem may take several lines)."""
+    found, problems = [], []
+    for n, quote in enumerate(quotes, 1):
+        try:
+            found.append(find(source, quote, occurrence))
+        except NotFound as err:
+            problems += [f"quote {n}: {err.lines[0]}", *err.lines[1:]]
+    for span in spans:
+        try:
+            start, end = (int(part) for part in span.split(":"))
+            found.append(at(source, start, end))
+        except ValueError:
+            problems.append(f"--at {span}: expected START:END, two character offsets")
+        except NotFound as err:
+            problems += err.lines
+    return found, problems
+
+
+def read_quotes(path: str) -> list[str]:
+    """One quote a line; blank lines skipped ('-' reads standard input)."""
+    import sys
+    text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
+    return [line.strip("\r") for line in text.split("\n") if line.strip()]
