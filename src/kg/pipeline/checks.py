@@ -22,7 +22,9 @@ from rdflib.namespace import DCTERMS, PROV, RDF
 from kg.pipeline.lines import short, where
 from kg.pipeline.sources import ID, PE, Source, source_text
 
-EXCERPT_NAME = re.compile(r"^(?P<prefix>[^/]+)-(?P<start>\d+)-(?P<end>\d+)$")
+# ex:{prefix}-{start}-{end}, with an optional tail that tells apart two excerpts of
+# the same span (bench/generate.py's -copyK)
+EXCERPT_NAME = re.compile(r"^(?P<prefix>[a-z0-9]+)-(?P<start>\d+)-(?P<end>\d+)(?P<tail>-[\w.-]+)?$")
 LETTERS = re.compile(r"(?:^|\n)([SKRG](?:[ ,]+[SKRG])*)[ \t]*\n?[ \t]*$")
 
 
@@ -54,12 +56,12 @@ def undefined_names(union, at) -> tuple[set[URIRef], list[str]]:
     for node in defined:
         by_kind.setdefault(_kind(node), []).append(str(node))
     missing: dict[URIRef, URIRef] = {}
-    for subject, predicate, obj in sorted(union):
+    for subject, predicate, obj in union:
         for term in (predicate, obj):
-            if _ours(term) and term not in defined and term not in missing:
-                missing[term] = subject
+            if _ours(term) and term not in defined and (term not in missing or subject < missing[term]):
+                missing[term] = subject  # the first user in IRI order, whatever order the graph gives
     lines = []
-    for term, subject in missing.items():
+    for term, subject in sorted(missing.items()):
         near = difflib.get_close_matches(str(term), by_kind.get(_kind(term), []), n=1, cutoff=0.6)
         hint = f"; did you mean {short(URIRef(near[0]))}?" if near else ""
         what = "a term of the ontology (ontology/*.ttl)" if str(term).startswith(str(PE)) else "defined in any data file"
@@ -105,10 +107,11 @@ def _at_its_offsets(union, excerpt, sources: list[Source]) -> bool:
 
 
 def _name_problem(name: str, prefix: str, start: int, end: int) -> str | None:
-    expected = f"{prefix}-{start}-{end}"
+    match = EXCERPT_NAME.match(name)
+    tail = (match["tail"] or "") if match else ""
+    expected = f"{prefix}-{start}-{end}{tail}"
     if name == expected:
         return None
-    match = EXCERPT_NAME.match(name)
     if match is None:
         return f"is not named ex:{{prefix}}-{{start}}-{{end}}; by its source and offsets it is ex:{expected}"
     if match["prefix"] != prefix:

@@ -53,6 +53,7 @@ def _replace(path: Path, text: str, check=lambda graph: None) -> None:
 
 def append_excerpts(path: Path, excerpts: list[Excerpt]) -> tuple[list[Excerpt], list[Excerpt]]:
     """Append the excerpts a file does not define yet; (written, already there)."""
+    path = path.resolve()
     if not path.is_file():
         raise KgError(f"{path}: no such file; `kg source add` writes data/SLUG.ttl, or give an existing data file")
     prefixes = prefixes_of(path)

@@ -172,6 +172,8 @@ STARTER = """\
 @prefix factor:  <https://w3id.org/practitioner-evidence/id/factor/> .
 @prefix outcome: <https://w3id.org/practitioner-evidence/id/outcome/> .
 @prefix design:  <https://w3id.org/practitioner-evidence/id/design/> .
+@prefix concept: <https://w3id.org/practitioner-evidence/id/concept/> .
+@prefix scheme:  <https://w3id.org/practitioner-evidence/id/scheme/> .
 
 # ---------------------------------------------------------------- works
 # A work the source lists: its title and year exactly as the source gives
