@@ -188,6 +188,11 @@ def cmd_excerpt(args) -> int:
     source = find_source(args.source)
     if args.reanchor:
         return _reanchor(source, args)
+    if args.add_context:
+        from kg.pipeline.excerpt_files import add_context
+        for line in add_context(source) or [f"every excerpt of {source.slug} already records its context"]:
+            print(line)
+        return 0
     from kg.pipeline.excerpts import collect, read_quotes
     quotes = args.quotes + (read_quotes(args.from_file) if args.from_file else [])
     if not quotes and not args.at:
@@ -273,6 +278,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--into", metavar="FILE", help="append the excerpts to this data file (those not there yet)")
     p.add_argument("--reanchor", action="store_true",
                    help="after the source's text changed: move each excerpt whose text, prefix and suffix occur once")
+    p.add_argument("--add-context", action="store_true",
+                   help="record pe:prefix and pe:suffix on the source's excerpts that lack them (so they can be re-anchored)")
     p = add("serve", cmd_serve, "build if needed and serve the explorer and SPARQL endpoint", store=True)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)

@@ -19,12 +19,10 @@ import re
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF
 
+from kg.pipeline.excerpts import EXCERPT_NAME
 from kg.pipeline.lines import short, where
 from kg.pipeline.sources import ID, PE, Source, source_text
 
-# ex:{prefix}-{start}-{end}, with an optional tail that tells apart two excerpts of
-# the same span (bench/generate.py's -copyK)
-EXCERPT_NAME = re.compile(r"^(?P<prefix>[a-z0-9]+)-(?P<start>\d+)-(?P<end>\d+)(?P<tail>-[\w.-]+)?$")
 LETTERS = re.compile(r"(?:^|\n)([SKRG](?:[ ,]+[SKRG])*)[ \t]*\n?[ \t]*$")
 
 

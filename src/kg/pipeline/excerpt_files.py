@@ -21,7 +21,7 @@ from rdflib.namespace import RDF
 
 from kg.errors import KgError
 from kg.paths import project_dir
-from kg.pipeline.excerpts import Excerpt, occurrences
+from kg.pipeline.excerpts import EXCERPT_NAME, Excerpt, literal, occurrences
 from kg.pipeline.lines import prefixes_of, short, subject_line, written_forms
 from kg.pipeline.load import InputFile, input_files, parse_file
 from kg.pipeline.registry import file_digest, record_sum
@@ -103,23 +103,25 @@ def reanchor(source: Source) -> Anchored:
                 and text[node.end:].startswith(node.suffix):
             report.unchanged += 1
             continue
-        found = occurrences(text, node.prefix + node.exact + node.suffix)
+        found = occurrences(text, node.prefix + node.exact + node.suffix) if node.prefix or node.suffix else []
         where = f"{_display(node.path)}:{subject_line(node.path, node.iri) or 1}"
         if len(found) == 1:
             start = found[0] + len(node.prefix)
             moves[node] = (start, start + len(node.exact))
         else:
-            alone = ", ".join(f"{s}..{s + len(node.exact)}" for s in occurrences(text, node.exact)[:5]) or "nowhere"
-            report.orphans.append(f"{where}: {short(node.iri)}: orphan, not moved: its text{_with_context(node)} "
-                                  f"occurs {len(found)} times in the new text (the quote alone: {alone}); fix it by "
-                                  f"hand: `kg excerpt {source.slug} --at START:END` prints the node for a place")
+            report.orphans.append(f"{where}: {short(node.iri)}: orphan, not moved: {_why_orphan(node, found, text)}; "
+                                  f"fix it by hand: `kg excerpt {source.slug} --at START:END` prints the node for a place")
     report.moved += _apply(source, moves)
     record_sum(source.file_name, file_digest(sources_dir() / source.file_name))
     return report
 
 
-def _with_context(node: _Node) -> str:
-    return " with its pe:prefix and pe:suffix" if node.prefix or node.suffix else " (it records no pe:prefix or pe:suffix)"
+def _why_orphan(node: _Node, found: list[int], text: str) -> str:
+    alone = ", ".join(f"{s}..{s + len(node.exact)}" for s in occurrences(text, node.exact)[:5]) or "nowhere"
+    if not (node.prefix or node.suffix):
+        return (f"it records no pe:prefix or pe:suffix, so its place in the new text is not certain "
+                f"(the quote alone is at {alone}; `kg excerpt --add-context` records them, before a text changes)")
+    return f"its text with its pe:prefix and pe:suffix occurs {len(found)} times in the new text (the quote alone: {alone})"
 
 
 def _display(path: Path) -> str:
@@ -146,10 +148,7 @@ def _excerpts_of(source: Source) -> list[_Node]:
 def _apply(source: Source, moves: dict) -> list[str]:
     """Rewrite offsets where each moved node is defined, and its name
     wherever any data file uses it."""
-    renames = {}
-    for node, (start, end) in moves.items():
-        named = node.iri == source.excerpt_iri(node.start, node.end)
-        renames[str(node.iri)] = str(source.excerpt_iri(start, end)) if named else str(node.iri)
+    renames = {str(node.iri): _new_name(source, node, start, end) for node, (start, end) in moves.items()}
     lines = []
     for item in input_files():
         if item.layer != "data":
@@ -165,6 +164,16 @@ def _apply(source: Source, moves: dict) -> list[str]:
             lines.append(f"{_display(item.path)}: {short(node.iri)} ({node.start}..{node.end}) "
                              f"-> {short(iri)} ({start}..{end})")
     return lines
+
+
+def _new_name(source: Source, node: _Node, start: int, end: int) -> str:
+    """The name its new offsets give an excerpt named for its old ones (a
+    name of another form is kept)."""
+    name = str(node.iri)[len(ID + "excerpt/"):] if str(node.iri).startswith(ID + "excerpt/") else ""
+    match = EXCERPT_NAME.match(name)
+    if not match or (match["prefix"], int(match["start"]), int(match["end"])) != (source.prefix, node.start, node.end):
+        return str(node.iri)
+    return f"{source.excerpt_iri(start, end)}{match['tail'] or ''}"
 
 
 def _not_moved(graph, moves: dict, renames: dict[str, str]) -> str | None:
@@ -198,3 +207,40 @@ def _rename(text: str, path: Path, renames: dict[str, str]) -> str:
             forms[written] = replacement
     pattern = re.compile("|".join(rf"(?<![\w:-]){re.escape(f)}(?![\w-])" for f in sorted(forms, key=len, reverse=True)))
     return pattern.sub(lambda m: forms[m.group(0)], text)
+
+
+# ---------------------------------------------------------------- --add-context
+
+def add_context(source: Source) -> list[str]:
+    """Record pe:prefix and pe:suffix on each of the source's excerpts that
+    is at its offsets and has neither, so that a corrected copy of the text
+    can be re-anchored; one line per data file changed."""
+    text = source_text(source.file_name)
+    todo: dict[Path, list[_Node]] = {}
+    for node in _excerpts_of(source):
+        if not (node.prefix or node.suffix) and text[node.start:node.end] == node.exact:
+            todo.setdefault(node.path, []).append(node)
+    changed = []
+    for path, nodes in sorted(todo.items()):
+        lines = path.read_text(encoding="utf-8").split("\n")
+        for node in nodes:
+            _append_context(lines, (subject_line(path, node.iri) or 1) - 1, Excerpt(source, node.start, node.end))
+        _replace(path, "\n".join(lines), lambda graph, nodes=nodes: _without_context(graph, nodes))
+        changed.append(f"{_display(path)}: pe:prefix and pe:suffix recorded on {len(nodes)} excerpt(s)")
+    return changed
+
+
+def _append_context(lines: list[str], first: int, excerpt: Excerpt) -> None:
+    for number in range(first, len(lines)):
+        if lines[number].rstrip().endswith("."):
+            extra = [f"    pe:{p} {literal(v)}" for p, v in (("prefix", excerpt.prefix), ("suffix", excerpt.suffix)) if v]
+            head = lines[number].rstrip()[:-1].rstrip()
+            lines[number] = " ;\n".join([head, *extra]) + " ."
+            return
+
+
+def _without_context(graph, nodes: list[_Node]) -> str | None:
+    for node in nodes:
+        if graph.value(node.iri, PE.prefix) is None and graph.value(node.iri, PE.suffix) is None:
+            return f"could not add pe:prefix/pe:suffix to {short(node.iri)}"
+    return None

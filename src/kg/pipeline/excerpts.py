@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from kg.pipeline.lines import short, where
 from kg.pipeline.sources import PE, Source, source_text
 
+# ex:{prefix}-{start}-{end}, with an optional tail that tells apart two excerpts of
+# the same span (bench/generate.py's -copyK)
+EXCERPT_NAME = re.compile(r"^(?P<prefix>[a-z0-9]+)-(?P<start>\d+)-(?P<end>\d+)(?P<tail>-[\w.-]+)?$")
 CONTEXT = 32  # characters of pe:prefix / pe:suffix, as annotation tools keep
 FOLD = {**{c: "'" for c in "‘’‚‛′`´"}, **{c: '"' for c in "“”„‟″«»"},
         **{c: "-" for c in "‐‑‒–—―−"}, "…": "...", "\u00a0": " "}
@@ -56,7 +59,9 @@ def literal(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-class NotFound(ValueError):
+class NotPlaced(Exception):
+    """A quote or span that gives no excerpt; ``lines`` say why and what is near."""
+
     def __init__(self, lines: list[str]):
         self.lines = lines
         super().__init__("\n".join(lines))
@@ -71,7 +76,7 @@ def occurrences(text: str, quote: str) -> list[int]:
 
 
 def find(source: Source, quote: str, occurrence: int | None = None) -> Excerpt:
-    """The excerpt for a quote; NotFound with the nearest passages or the
+    """The excerpt for a quote; NotPlaced with the nearest passages or the
     occurrences to choose from."""
     text = source_text(source.file_name)
     starts = occurrences(text, quote)
@@ -95,7 +100,7 @@ def find(source: Source, quote: str, occurrence: int | None = None) -> Excerpt:
 
 
 def _raise(lines):
-    raise NotFound(lines)
+    raise NotPlaced(lines)
 
 
 def _shown(text: str, width: int = 70) -> str:
@@ -109,7 +114,7 @@ def _one_line(text: str) -> str:
 def at(source: Source, start: int, end: int) -> Excerpt:
     text = source_text(source.file_name)
     if not 0 <= start < end <= len(text):
-        raise NotFound([f"--at {start}:{end} is not a span of {source.slug}, which has {len(text)} characters"])
+        raise NotPlaced([f"--at {start}:{end} is not a span of {source.slug}, which has {len(text)} characters"])
     return Excerpt(source, start, end)
 
 
@@ -223,15 +228,17 @@ def collect(source: Source, quotes: list[str], spans: list[str], occurrence: int
     for n, quote in enumerate(quotes, 1):
         try:
             found.append(find(source, quote, occurrence))
-        except NotFound as err:
+        except NotPlaced as err:
             problems += [f"quote {n}: {err.lines[0]}", *err.lines[1:]]
     for span in spans:
         try:
             start, end = (int(part) for part in span.split(":"))
-            found.append(at(source, start, end))
         except ValueError:
             problems.append(f"--at {span}: expected START:END, two character offsets")
-        except NotFound as err:
+            continue
+        try:
+            found.append(at(source, start, end))
+        except NotPlaced as err:
             problems += err.lines
     return found, problems
 
