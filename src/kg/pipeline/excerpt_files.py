@@ -231,11 +231,17 @@ def add_context(source: Source) -> list[str]:
 
 
 def _append_context(lines: list[str], first: int, excerpt: Excerpt) -> None:
+    """One line of pe:prefix and pe:suffix after the node's pe:end line (no
+    line of the node is changed, so a merge with other edits stays clean);
+    at the end of the node when it is laid out otherwise."""
+    extra = " ; ".join(f"pe:{p} {literal(v)}" for p, v in (("prefix", excerpt.prefix), ("suffix", excerpt.suffix)) if v)
     for number in range(first, len(lines)):
-        if lines[number].rstrip().endswith("."):
-            extra = [f"    pe:{p} {literal(v)}" for p, v in (("prefix", excerpt.prefix), ("suffix", excerpt.suffix)) if v]
-            head = lines[number].rstrip()[:-1].rstrip()
-            lines[number] = " ;\n".join([head, *extra]) + " ."
+        line = lines[number].rstrip()
+        if re.search(r"pe:end\s+\d+\s*;$", line):
+            lines[number] += f"\n    {extra} ;"
+            return
+        if line.endswith("."):
+            lines[number] = f"{line[:-1].rstrip()} ;\n    {extra} ."
             return
 
 

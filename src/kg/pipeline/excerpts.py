@@ -48,9 +48,11 @@ class Excerpt:
         return f"ex:{self.source.prefix}-{self.start}-{self.end}"
 
     def turtle(self) -> str:
+        """The node as the data files lay it out (pe:prefix and pe:suffix on
+        one line before pe:exact, as `kg excerpt --add-context` adds them)."""
+        context = " ; ".join(f"pe:{p} {literal(v)}" for p, v in (("prefix", self.prefix), ("suffix", self.suffix)) if v)
         parts = [f"pe:inSource src:{self.source.slug}", f"pe:start {self.start} ; pe:end {self.end}",
-                 f"pe:exact {literal(self.exact)}"]
-        parts += [f"pe:{p} {literal(v)}" for p, v in (("prefix", self.prefix), ("suffix", self.suffix)) if v]
+                 *([context] if context else []), f"pe:exact {literal(self.exact)}"]
         return f"{self.name} a pe:Excerpt ;\n    " + " ;\n    ".join(parts) + " .\n"
 
 

@@ -203,6 +203,6 @@ STARTER = """\
 # ex:{prefix}-0-40 a pe:Excerpt ;
 #     pe:inSource src:{slug} ;
 #     pe:start 0 ; pe:end 40 ;
-#     pe:exact "The title as the source gives it (2020)" ;
-#     pe:suffix ". The first words after the quote" .
+#     pe:suffix ". The first words after the quote" ;
+#     pe:exact "The title as the source gives it (2020)" .
 """
