@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import URIRef
+from rdflib.namespace import DCTERMS, RDF
 
 from kg.paths import project_dir
 from kg.pipeline.lines import short, where
-from kg.pipeline.sources import REGISTER, SOURCE_NS, Source, sources_dir, sources_in
+from kg.pipeline.sources import PE, REGISTER, SOURCE_NS, Source, sources_dir, sources_in
 
 SUMS = "SHA256SUMS"
 SUM_LINE = re.compile(r"^([0-9a-f]{64}) [ *](\S.*)$")
@@ -115,9 +116,10 @@ def _file_problems(sums: dict[str, SumLine], sources: list[Source]) -> list[str]
 def _node_problems(sources: list[Source], dataset, by_graph) -> list[str]:
     out = []
     seen: dict[tuple[str, str], Source] = {}
+    register = next((dataset.graph(iri) for iri, item in by_graph.items() if item.display == REGISTER), None)
     for source in sources:
-        at = where(source.iri, dataset, by_graph)
-        if not at.startswith(REGISTER):
+        at = where(source.iri, dataset, by_graph, DCTERMS.identifier)
+        if register is None or (source.iri, RDF.type, PE.Source) not in register:
             out.append(f"{at}: src:{source.slug}: a pe:Source belongs in {REGISTER}, the register of sources "
                        "(`kg source add` writes it there)")
         if source.file_name and not (sources_dir() / source.file_name).is_file():

@@ -98,6 +98,9 @@ def find_source(name: str) -> Source:
     wanted = Path(name).name
     for source in sources:
         if name in (source.slug, str(source.iri), f"src:{source.slug}") or wanted == source.file_name:
+            if not source.prefix or not source.file_name:
+                raise KgError(f"{REGISTER}: src:{source.slug} needs dcterms:identifier (its file name) and "
+                              "pe:excerptPrefix (its excerpts' prefix); `kg validate` says which is missing")
             return source
     known = ", ".join(s.slug for s in sources) or "none"
     if (sources_dir() / wanted).is_file() or Path(name).is_file():
