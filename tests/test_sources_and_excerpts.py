@@ -1,6 +1,5 @@
 """The sources are byte-identical copies, and every excerpt quotes them exactly."""
 import hashlib
-from pathlib import Path
 
 import pytest
 from rdflib import Graph, Namespace

@@ -99,12 +99,16 @@ def reanchor(source: Source) -> Anchored:
     text = source_text(source.file_name)
     report, moves = Anchored(), {}
     for node in _excerpts_of(source):
-        if text[node.start:node.end] == node.exact and text[:node.start].endswith(node.prefix) \
-                and text[node.end:].startswith(node.suffix):
-            report.unchanged += 1
+        where = f"{_display(node.path)}:{subject_line(node.path, node.iri) or 1}"
+        if text[node.start:node.end] == node.exact:
+            if text[:node.start].endswith(node.prefix) and text[node.end:].startswith(node.suffix):
+                report.unchanged += 1
+            else:  # in place, but what surrounds it changed: a person decides whether it still says the same
+                report.orphans.append(f"{where}: {short(node.iri)}: its text is still at {node.start}..{node.end} but "
+                                      "the text around it changed; check it, then take its new pe:prefix and pe:suffix "
+                                      f"from `kg excerpt {source.slug} --at {node.start}:{node.end}`")
             continue
         found = occurrences(text, node.prefix + node.exact + node.suffix) if node.prefix or node.suffix else []
-        where = f"{_display(node.path)}:{subject_line(node.path, node.iri) or 1}"
         if len(found) == 1:
             start = found[0] + len(node.prefix)
             moves[node] = (start, start + len(node.exact))

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from rdflib import URIRef
 
+ID = "https://w3id.org/practitioner-evidence/id/"
+PE = "https://w3id.org/practitioner-evidence/ontology#"
 PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE)
 SUBJECT = re.compile(r"^(<[^>\s]*>|[A-Za-z][\w.-]*:[^\s;,()\[\]]*|:[^\s;,()\[\]]*)")
 
@@ -87,10 +89,6 @@ def where(node, dataset, by_graph, predicate=None) -> str:
     item = holding[0]
     line = subject_line(item.path, node)
     return f"{item.display}:{line}" if line else item.display
-
-
-ID = "https://w3id.org/practitioner-evidence/id/"
-PE = "https://w3id.org/practitioner-evidence/ontology#"
 
 
 def short(term) -> str:

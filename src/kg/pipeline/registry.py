@@ -15,7 +15,6 @@ from pathlib import Path
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, RDF
 
-from kg.paths import project_dir
 from kg.pipeline.lines import short, where
 from kg.pipeline.sources import PE, REGISTER, SOURCE_NS, Source, sources_dir, sources_in
 
