@@ -207,7 +207,8 @@ def offset_problem(source: Source, exact: str, start: int, end: int, prefix=None
         return None
     head = (f"the text at characters {start}..{end} of sources/{source.file_name} ({source.slug}) is not its pe:exact")
     if text.encode("utf-8")[start:end].decode("utf-8", "replace") == exact:
-        return f"{head}: these offsets count bytes; offsets count characters (Unicode code points)" + _where_now(text, exact)
+        where = _where_now(text, exact).replace(" (offsets count characters, not bytes)", "")
+        return f"{head}: these offsets count bytes; offsets count characters (Unicode code points){where}"
     return head + _where_now(text, exact) + f"; if the source text was corrected, run `kg excerpt --reanchor {source.slug}`"
 
 
