@@ -88,7 +88,8 @@ def find(source: Source, quote: str, occurrence: int | None = None) -> Excerpt:
         return Excerpt(source, starts[occurrence - 1], starts[occurrence - 1] + len(quote))
     if starts:
         head = (f"occurs {len(starts)} times in {source.slug}; choose one with --occurrence N"
-                if occurrence is None else f"occurs {len(starts)} times, so --occurrence {occurrence} is out of range")
+                if occurrence is None else
+                f"occurs {len(starts)} time{'s' * (len(starts) > 1)}, so --occurrence {occurrence} is out of range")
         return _raise([f"{_shown(quote)} {head}:"] + [
             f"  {n}: {s}..{s + len(quote)}  …{_one_line(text[max(0, s - 30):s])}[{_one_line(quote[:40])}]"
             f"{_one_line(text[s + len(quote):s + len(quote) + 30])}…" for n, s in enumerate(starts, 1)])
