@@ -59,8 +59,13 @@ def test_bad_input_is_one_line_and_nothing_is_written(project_copy, capsys, tmp_
     assert _snapshot(project_copy) == before
 
 
-def test_a_file_already_in_sources_is_registered_where_it_is(project_copy, capsys):
+@pytest.mark.parametrize("hashed_by_hand", [False, True])
+def test_a_file_already_in_sources_is_registered_where_it_is(project_copy, capsys, hashed_by_hand):
     (project_copy / "sources" / "extra.txt").write_text("An extra text.\n", encoding="utf-8")
+    if hashed_by_hand:  # as the old recipe said: cd sources && sha256sum NEW.txt >> SHA256SUMS
+        with open(project_copy / "sources" / "SHA256SUMS", "a", encoding="utf-8") as sums:
+            digest = hashlib.sha256("An extra text.\n".encode()).hexdigest()
+            sums.write(f"{digest}  extra.txt\n")
     assert main(["validate"]) == 2
     assert "sources/extra.txt: not registered" in capsys.readouterr().err
     assert main(["source", "add", str(project_copy / "sources" / "extra.txt"), "--title", "An extra text",
