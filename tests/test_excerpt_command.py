@@ -98,6 +98,26 @@ def test_bad_input_is_one_clear_line_and_exit_2(project_copy, capsys, args, expe
     assert code == 2 and expected in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("content, expected", [
+    (b"caf\xe9\n", "not UTF-8 text"),
+    (b"@prefix ex: <x> .\nthis is not turtle\n", "into.ttl:2:"),
+    (b"# no prefixes\n", "the excerpts need these prefixes at the top of the file: @prefix pe:"),
+])
+def test_a_bad_file_to_write_into_is_one_line_and_left_as_it_was(project_copy, capsys, tmp_path, content, expected):
+    target = tmp_path / "into.ttl"
+    target.write_bytes(content)
+    code, _out, err = _run(capsys, "excerpt", "matrix-b5", "At a Canadian", "--into", str(target))
+    assert code == 2 and expected in err and len(err.strip().splitlines()) == 1, err
+    assert target.read_bytes() == content
+
+
+def test_quotes_in_a_file_that_is_not_utf8_are_one_line(project_copy, capsys, tmp_path):
+    quotes = tmp_path / "quotes.txt"
+    quotes.write_bytes(b"caf\xe9\n")
+    code, _out, err = _run(capsys, "excerpt", "matrix-b5", "--from", str(quotes))
+    assert code == 2 and "quotes.txt: not UTF-8 text" in err and "Traceback" not in err
+
+
 def test_a_file_in_sources_not_yet_registered_says_to_run_source_add(project_copy, capsys):
     (project_copy / "sources" / "new.txt").write_text("Some text.", encoding="utf-8")
     code, _out, err = _run(capsys, "excerpt", "sources/new.txt", "Some text")

@@ -56,11 +56,11 @@ def append_excerpts(path: Path, excerpts: list[Excerpt]) -> tuple[list[Excerpt],
     path = path.resolve()
     if not path.is_file():
         raise KgError(f"{path}: no such file; `kg source add` writes data/SLUG.ttl, or give an existing data file")
+    defined = set(parse_file(_data_file(path)).subjects(RDF.type, PE.Excerpt))  # first: a bad file is one line
     prefixes = prefixes_of(path)
     missing = [f"@prefix {p}: <{ns}> ." for p, ns in NEEDED.items() if prefixes.get(p) != ns]
     if missing:
         raise KgError(f"{path}: the excerpts need these prefixes at the top of the file: {' '.join(missing)}")
-    defined = set(parse_file(_data_file(path)).subjects(RDF.type, PE.Excerpt))
     new, there = [], []
     for excerpt in excerpts:
         iri = excerpt.source.excerpt_iri(excerpt.start, excerpt.end)

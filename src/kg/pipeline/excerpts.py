@@ -13,7 +13,9 @@ import difflib
 import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
+from kg.errors import KgError
 from kg.pipeline.lines import short, where
 from kg.pipeline.sources import PE, Source, source_text
 
@@ -250,5 +252,8 @@ def collect(source: Source, quotes: list[str], spans: list[str], occurrence: int
 def read_quotes(path: str) -> list[str]:
     """One quote a line; blank lines skipped ('-' reads standard input)."""
     import sys
-    text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise KgError(f"{path}: not UTF-8 text; save the quotes as UTF-8") from None
     return [line.strip("\r") for line in text.split("\n") if line.strip()]
