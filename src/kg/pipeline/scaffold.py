@@ -39,6 +39,8 @@ def add_source(path: Path, title: str, kind: str, slug: str | None = None, prefi
     slug = slug or slugify(title)
     prefix = prefix or short_prefix(slug)
     _check_names(slug, prefix)
+    if not (project_dir() / REGISTER).is_file():
+        raise KgError(f"{REGISTER}: no such file; it holds the register of sources")
     inside = path.resolve().parent == sources_dir().resolve()
     name = path.name if inside else f"{next_number():03d}_{digest[:16]}.txt"
     if not inside:
@@ -137,8 +139,6 @@ def source_node(slug: str, name: str, prefix: str, title: str, kind: str) -> str
 def _register(slug: str, name: str, prefix: str, title: str, kind: str) -> None:
     """Add the pe:Source node after the last one in data/sources.ttl (or at its end)."""
     path = project_dir() / REGISTER
-    if not path.is_file():
-        raise KgError(f"{REGISTER}: no such file; it holds the register of sources")
     text = path.read_text(encoding="utf-8")
     node = source_node(slug, name, prefix, title, kind)
     last = max((m.end() for m in re.finditer(r"(?ms)^src:[^\n]* a pe:Source\b.*?\.\n", text)), default=None)
