@@ -88,7 +88,7 @@ def excerpt_names(union, at, sources: list[Source]) -> list[str]:
     lines, other_prefix = [], {}
     for excerpt in sorted(set(union.subjects(RDF.type, PE.Excerpt))):
         source, start, end = (union.value(excerpt, p) for p in (PE.inSource, PE.start, PE.end))
-        if source not in prefixes or start is None or end is None or not str(excerpt).startswith(ID + "excerpt/") \
+        if not prefixes.get(source) or start is None or end is None or not str(excerpt).startswith(ID + "excerpt/") \
                 or not _at_its_offsets(union, excerpt, sources):
             continue  # the shapes, the register and the excerpt check report these
         name = str(excerpt)[len(ID + "excerpt/"):]
