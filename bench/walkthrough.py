@@ -32,7 +32,7 @@ from resultfile import write_json  # noqa: E402
 from walkthrough import copy_project, walk  # noqa: E402
 
 DATA_TESTS = ["tests/test_competency_questions.py", "tests/test_data_coverage.py",
-              "tests/test_sources_and_excerpts.py", "tests/test_web.py"]
+              "tests/test_sources_and_excerpts.py", "tests/test_web.py", "tests/test_reviewer.py"]
 
 
 def run_suite(project: Path) -> dict:
