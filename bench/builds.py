@@ -20,6 +20,7 @@ Writes bench/results/builds.json."""
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -66,13 +67,23 @@ def serve_start(root: Path, store: str) -> float:
 
 def rebuild_after_appending(root: Path, path: Path, extra: bytes) -> dict:
     """The figures of a ``kg build`` after ``extra`` is appended to an input;
-    the input is then put back and built again (not timed)."""
+    the input is then put back and built again (not timed). A source text's
+    new sha256 is recorded in sources/SHA256SUMS, as for a corrected copy
+    (else the build refuses the changed text)."""
     original = path.read_bytes()
+    sums = path.parent / "SHA256SUMS"
+    recorded = sums.read_bytes() if path.parent.name == "sources" else None
     try:
         path.write_bytes(original + extra)
+        if recorded is not None:
+            digest = hashlib.sha256(original + extra).hexdigest()
+            sums.write_text("".join(f"{digest}  {path.name}\n" if line.endswith(f"  {path.name}") else line + "\n"
+                                    for line in recorded.decode("utf-8").splitlines()), encoding="utf-8")
         return {"file": path.name, **timed_kg(root, "build")}
     finally:
         path.write_bytes(original)
+        if recorded is not None:
+            sums.write_bytes(recorded)
         timed_kg(root, "build")
 
 

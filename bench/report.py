@@ -157,12 +157,24 @@ def hostile_section(data) -> list[str]:
     return out + ["", f"Goal (at least 80% kept): {'met' if data.get('goal_met') else 'not met'}.", ""]
 
 
+def walkthrough_section(data) -> list[str]:
+    out = ["## Adding a source, scripted (`bench/walkthrough.py`)", "",
+           "Machine time of CONTRIBUTING's \"Add a source\" on a small made-up source (a person's reading and "
+           "typing is not in it):", "", "| step | s |", "|---|---|"]
+    out += [f"| {name} | {seconds} |" for name, seconds in data["steps_s"].items()]
+    out += [f"| **total** | **{data['total_s']}** |", ""]
+    if "suite" in data:
+        out += [f"The data-reading tests on the project with the new source: {data['suite']['summary']}.", ""]
+    return out
+
+
 def main() -> int:
     lines = ["# Benchmark summary", "",
              "Written by `bench/report.py` from `bench/results/*.json`; run everything with `bench/run` "
              "(or `bench/run --quick`). One machine, 2 cores, shared: compare figures within one run.", ""]
     sections = (("reasoning", reasoning_section), ("builds", builds_section), ("queries", queries_section),
-                ("web", web_section), ("ceiling", ceiling_section), ("hostile", hostile_section))
+                ("web", web_section), ("ceiling", ceiling_section), ("hostile", hostile_section),
+                ("walkthrough", walkthrough_section))
     for name, section in sections:
         data = load(name)
         if data:

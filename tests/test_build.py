@@ -54,6 +54,11 @@ def test_a_file_that_states_the_same_triples_reuses_the_artefact_and_a_new_tripl
     assert _snapshot(project_copy / "build")["kg.nq"] != before["kg.nq"]
 
 
+def _record_hash(source):
+    from kg.pipeline.registry import file_digest, record_sum
+    record_sum(source.name, file_digest(source))
+
+
 def test_a_changed_source_text_is_checked_again_without_reasoning(project_copy, capsys):
     """Source texts only feed validation: a change to one re-checks the
     excerpts against the unchanged graph and keeps the artefact; a change
@@ -64,6 +69,9 @@ def test_a_changed_source_text_is_checked_again_without_reasoning(project_copy, 
     source = sorted((project_copy / "sources").glob("*.txt"))[0]
     text = source.read_text(encoding="utf-8")
     source.write_text(text + "\nA line added at the end moves no excerpt.\n", encoding="utf-8")
+    unrecorded = _kg("build")
+    assert unrecorded.returncode == 2 and f"sources/{source.name} has changed" in unrecorded.stderr
+    _record_hash(source)  # a corrected copy, accepted
     capsys.readouterr()
     assert main(["build"]) == 0
     assert f"sources/{source.name} changed; the graph passes the checks, the artefact stands" \
@@ -75,12 +83,14 @@ def test_a_changed_source_text_is_checked_again_without_reasoning(project_copy, 
     assert manifest["inputs"][f"sources/{source.name}"] != earlier["inputs"][f"sources/{source.name}"]
 
     source.write_text("An inserted first line moves every excerpt.\n" + text, encoding="utf-8")
+    _record_hash(source)
     result = _kg("build")
-    assert result.returncode == 2 and "differs from pe:exact" in result.stderr, result.stderr
+    assert result.returncode == 2 and "is not its pe:exact" in result.stderr, result.stderr
     assert _snapshot(project_copy / "build")["manifest.json"] == after["manifest.json"]
     assert _kg("build").returncode == 2  # still failing: nothing recorded it as checked
 
     source.write_text(text, encoding="utf-8")
+    _record_hash(source)
     capsys.readouterr()
     assert main(["build"]) == 0 and "the artefact stands" in capsys.readouterr().out
     assert _snapshot(project_copy / "build")["kg.nq"] == before["kg.nq"]
@@ -140,7 +150,7 @@ def test_non_conforming_data_is_rejected_with_its_file_named(project_copy):
         '    rdfs:label "A claim with no work and no excerpt" .\n', encoding="utf-8")
     result = _kg("build")
     assert result.returncode == 2
-    assert "data/bad-claim.ttl: <https://w3id.org/practitioner-evidence/id/claim/unfounded>" in result.stderr
+    assert "data/bad-claim.ttl:3: claim:unfounded:" in result.stderr
     assert "pe:evidence" in result.stderr
     assert _snapshot(project_copy / "build") == before
 
@@ -151,7 +161,8 @@ def test_an_excerpt_that_misquotes_its_source_is_rejected(project_copy):
     path.write_text(text.replace('pe:start 380 ; pe:end 436', 'pe:start 381 ; pe:end 437'), encoding="utf-8")
     result = _kg("validate")
     assert result.returncode == 2
-    assert "data/sources.ttl:" in result.stderr and "differs from pe:exact" in result.stderr
+    assert "data/sources.ttl:" in result.stderr and "is not its pe:exact" in result.stderr
+    assert "the quote is at 380..436" in result.stderr and "offsets count characters, not bytes" in result.stderr
 
 
 def test_manifest_records_inputs_counts_and_timings(project_copy):

@@ -3,6 +3,7 @@ Data content negotiation, and the explorer pages a reviewer follows."""
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import quote
 
 import pytest
@@ -250,13 +251,19 @@ def test_html_is_escaped(client):
 CENTRAL = "trickier-situation-worker-matters"
 
 
-def test_proposition_page_draws_its_evidence_chain_inline(client):
+def test_proposition_page_draws_its_evidence_chain_inline(client, dataset):
+    """The diagram draws the component propositions and some claims on each
+    (which ones depends on the data: any claim drawn must bear on the rule),
+    with their works and excerpts; the rest are counted with a link to the list."""
     page = client.get(f"/proposition/{CENTRAL}").get_data(as_text=True)
     start = page.index('class="chain"')
     svg = page[start:page.index("</svg>", start)]
-    for href in ('href="/proposition/formal-power-weakens-informal-influence"', f'href="/claim/{CLAIM}"',
-                 'href="/work/relationship-with-therapist-offenders-2008"', 'href="/source/matrix-b5#char='):
-        assert href in svg
+    assert 'href="/proposition/formal-power-weakens-informal-influence"' in svg
+    drawn = set(re.findall(r'href="/claim/([^"]+)"', svg))
+    bears_on = URIRef("https://w3id.org/practitioner-evidence/ontology#bearsOn")
+    assert drawn and all((URIRef(f"{ID}claim/{slug}"), bears_on, URIRef(f"{ID}proposition/{CENTRAL}")) in dataset
+                         for slug in drawn)
+    assert 'href="/work/' in svg and re.search(r'href="/source/[a-z0-9-]+#char=\d+,\d+"', svg)
     assert "more claims" in svg and 'href="/claims?proposition=' in svg
 
 
@@ -347,12 +354,13 @@ class _MarkText:
 def test_each_excerpt_mark_on_a_source_page_holds_exactly_its_quote(client):
     """A link to #char=S,E targets a mark whose text is the whole excerpt, also
     for excerpts inside other excerpts (only one crossing another's end is cut)."""
-    from kg.pipeline.sources import SOURCE_SLUGS, source_text
+    from kg.pipeline.sources import registered, source_text
     checked = 0
-    for slug, _path in SOURCE_SLUGS.values():
-        marks = _MarkText(client.get(f"/source/{slug}").get_data(as_text=True)).texts
+    for source in registered():
+        marks = _MarkText(client.get(f"/source/{source.slug}").get_data(as_text=True)).texts
         spans = [tuple(map(int, k[5:].split(","))) for k in marks]
-        text = source_text(next(f for f, (s, _p) in SOURCE_SLUGS.items() if s == slug))
+        text = source_text(source.file_name)
+        slug = source.slug
         for s, e in spans:
             if any(s < b[0] < e < b[1] or b[0] < s < b[1] < e for b in spans):
                 continue
@@ -371,3 +379,13 @@ def test_page_answers_with_parameters_are_kept_in_a_bounded_cache(app, monkeypat
     for slug in ("a", "b", "c"):
         context.run("web-claim", claim=URIRef(f"{ID}claim/{slug}"))
     assert len(context._recent) == 2 and context.run("web-claim", claim=claim) is not first
+
+
+def test_sources_page_lists_every_registered_source_from_the_data(client):
+    from kg.pipeline.sources import registered
+    page = client.get("/sources").get_data(as_text=True)
+    sources = registered()
+    assert len(sources) >= 5
+    for source in sources:
+        assert f'href="/source/{source.slug}"' in page
+        assert source.file_name in client.get(f"/source/{source.slug}").get_data(as_text=True)

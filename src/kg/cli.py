@@ -1,5 +1,5 @@
 """The ``kg`` command: build, validate, stats, query, explain, export, serve,
-publish. Errors are one line on stderr and exit code 2."""
+publish, source add, excerpt. Errors are one line on stderr and exit code 2."""
 from __future__ import annotations
 
 import argparse
@@ -173,6 +173,63 @@ def cmd_serve(args) -> int:
     return serve(app, args.store, args.host, args.port, limits)
 
 
+def cmd_source_add(args) -> int:
+    from pathlib import Path
+    from kg.pipeline.scaffold import add_source
+    added = add_source(Path(args.file), args.title, args.kind, args.slug, args.prefix)
+    print(f"copied {args.file} to sources/{added.file_name} and recorded its sha256 in sources/SHA256SUMS")
+    print(f"registered src:{added.slug} in data/sources.ttl (excerpts ex:{added.prefix}-START-END)")
+    print(f"wrote {added.data_file}; next: kg excerpt {added.slug} 'a quote' --into {added.data_file}")
+    return 0
+
+
+def cmd_excerpt(args) -> int:
+    from kg.pipeline.sources import find_source
+    source = find_source(args.source)
+    if args.reanchor:
+        return _reanchor(source, args)
+    if args.add_context:
+        from kg.pipeline.excerpt_files import add_context
+        for line in add_context(source) or [f"every excerpt of {source.slug} already records its context"]:
+            print(line)
+        return 0
+    from kg.pipeline.excerpts import collect, read_quotes
+    quotes = args.quotes + (read_quotes(args.from_file) if args.from_file else [])
+    if not quotes and not args.at:
+        raise KgError("excerpt: give one or more quotes, --from FILE, --at START:END, or --reanchor")
+    found, problems = collect(source, quotes, args.at, args.occurrence)
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        print(f"kg: {len(quotes) + len(args.at) - len(found)} of {len(quotes) + len(args.at)} could not be placed; "
+              "nothing was written", file=sys.stderr)
+        return 2
+    if not args.into:
+        print("\n".join(e.turtle() for e in found), end="")
+        return 0
+    from pathlib import Path
+    from kg.pipeline.excerpt_files import append_excerpts
+    written, there = append_excerpts(Path(args.into), found)
+    for e in written:
+        print(f"{e.name}  {e.start}..{e.end}  written to {args.into}")
+    for e in there:
+        print(f"{e.name}  {e.start}..{e.end}  already in {args.into}")
+    return 0
+
+
+def _reanchor(source, args) -> int:
+    from kg.pipeline.excerpt_files import reanchor
+    if args.quotes or args.at or args.from_file or args.into:
+        raise KgError("excerpt --reanchor: give only the source")
+    report = reanchor(source)
+    for line in report.moved:
+        print(f"moved {line}")
+    print(f"{len(report.moved)} moved, {report.unchanged} still in place, {len(report.orphans)} orphan(s); "
+          f"recorded the new sha256 of sources/{source.file_name}")
+    for line in report.orphans:
+        print(line, file=sys.stderr)
+    return 2 if report.orphans else 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="kg", description="Practitioner Evidence Graph")
     sub = main.add_subparsers(dest="command", required=True)
@@ -203,6 +260,26 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--output", "-o")
     p = add("publish", cmd_publish, "load every named graph into a SPARQL Graph Store Protocol endpoint")
     p.add_argument("url", help="the store's graph store endpoint, e.g. http://localhost:7878/store")
+    p = sub.add_parser("source", help="register a source: kg source add FILE --title … --kind …")
+    source_sub = p.add_subparsers(dest="source_command", required=True)
+    p = source_sub.add_parser("add", help="copy a text into sources/, record its hash, register it, start its data file")
+    p.set_defaults(func=cmd_source_add)
+    p.add_argument("file", help="the source text (UTF-8), copied byte for byte")
+    p.add_argument("--title", required=True, help="the document's title")
+    p.add_argument("--kind", required=True, help="what kind of document it is: report, web page, blog post …")
+    p.add_argument("--slug", help="its name in IRIs, src:SLUG (default: from the title)")
+    p.add_argument("--prefix", help="the prefix of its excerpts' names, ex:PREFIX-START-END (default: from the slug)")
+    p = add("excerpt", cmd_excerpt, "quotes into excerpt nodes (Turtle) with character offsets; --reanchor after a corrected copy")
+    p.add_argument("source", help="a source's slug, its file name or a path to it")
+    p.add_argument("quotes", nargs="*", help="exact quotes, copied from the text")
+    p.add_argument("--from", dest="from_file", metavar="FILE", help="quotes from a file, one a line ('-': stdin)")
+    p.add_argument("--at", action="append", default=[], metavar="START:END", help="an excerpt by its offsets")
+    p.add_argument("--occurrence", type=int, metavar="N", help="which occurrence of a quote that occurs more than once")
+    p.add_argument("--into", metavar="FILE", help="append the excerpts to this data file (those not there yet)")
+    p.add_argument("--reanchor", action="store_true",
+                   help="after the source's text changed: move each excerpt whose text, prefix and suffix occur once")
+    p.add_argument("--add-context", action="store_true",
+                   help="record pe:prefix and pe:suffix on the source's excerpts that lack them (so they can be re-anchored)")
     p = add("serve", cmd_serve, "build if needed and serve the explorer and SPARQL endpoint", store=True)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)

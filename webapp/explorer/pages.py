@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import render_template
 
 from kg.errors import NotFound
-from kg.pipeline.sources import source_file_for_iri
 
 from ..common import PE, run, sparql_link
 from . import crumbs
@@ -55,7 +54,8 @@ def sources():
 @bp.route("/source/<slug>")
 def source(slug: str):
     subject, label = checked("source", slug)
-    file_name = source_file_for_iri(str(subject))
+    files = [r["file"] for r in run("web-sources").rows if r["source"] == subject and r.get("file")]
+    file_name = str(files[0]) if files else None  # the register in the data names the file
     if file_name is None:
         raise NotFound(f"no source text for {subject}")
     spans, refs = excerpt_refs(run("web-source-excerpts", source=subject).rows)

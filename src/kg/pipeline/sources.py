@@ -1,4 +1,11 @@
-"""The source texts: where they live, their slugs, and locating quotes in them.
+"""The source texts and their register: which files there are, and the
+``pe:Source`` node in ``data/sources.ttl`` that names each one.
+
+A source is registered once, in the data: ``src:{slug} a pe:Source`` with
+``dcterms:identifier`` (its file name in ``sources/``) and
+``pe:excerptPrefix`` (the short prefix of its excerpts' names,
+``ex:{prefix}-{start}-{end}``). ``sources/SHA256SUMS`` records each file's
+hash; ``kg.pipeline.registry`` checks that the three agree.
 
 Offsets are Unicode code points into the file decoded as UTF-8, end exclusive,
 so ``text[start:end] == exact`` in Python.
@@ -9,39 +16,31 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS
+
+from kg.errors import KgError
 from kg.paths import project_dir
 
 ID = "https://w3id.org/practitioner-evidence/id/"
-
-# file name -> (slug, short excerpt prefix)
-SOURCE_SLUGS = {
-    "000_c403c629176c5146.txt": ("matrix-b5", "b5"),
-    "001_b8656b4c9e0d4bbe.txt": ("matrix-b5-web", "b5web"),
-    "002_4b2aa2f9c05a640f.txt": ("compendium", "comp"),
-    "003_353dc51055098928.txt": ("matrix-e5", "e5"),
-    "004_d7508ab3757505d4.txt": ("alliance-blog", "blog"),
-}
+SOURCE_NS = ID + "source/"
+PE = Namespace("https://w3id.org/practitioner-evidence/ontology#")
+REGISTER = "data/sources.ttl"  # where the pe:Source nodes live
 
 
 @dataclass(frozen=True)
-class Location:
-    source_file: str
-    start: int
-    end: int
-    exact: str
+class Source:
+    iri: URIRef
+    file_name: str | None  # dcterms:identifier
+    prefix: str | None  # pe:excerptPrefix
+    label: str = ""
 
     @property
-    def excerpt_iri(self) -> str:
-        prefix = SOURCE_SLUGS[self.source_file][1]
-        return f"{ID}excerpt/{prefix}-{self.start}-{self.end}"
+    def slug(self) -> str:
+        return str(self.iri)[len(SOURCE_NS):] if str(self.iri).startswith(SOURCE_NS) else str(self.iri)
 
-    @property
-    def source_iri(self) -> str:
-        return f"{ID}source/{SOURCE_SLUGS[self.source_file][0]}"
-
-
-class QuoteNotFound(ValueError):
-    """The quote does not occur verbatim in the source."""
+    def excerpt_iri(self, start: int, end: int) -> URIRef:
+        return URIRef(f"{ID}excerpt/{self.prefix}-{start}-{end}")
 
 
 def sources_dir() -> Path:
@@ -55,19 +54,56 @@ def source_text(file_name: str) -> str:
         return handle.read()
 
 
-def source_file_for_iri(iri: str) -> str | None:
-    for file_name, (slug, _prefix) in SOURCE_SLUGS.items():
-        if iri == f"{ID}source/{slug}":
-            return file_name
-    return None
+def sources_in(graph) -> list[Source]:
+    """Every pe:Source in a graph (or dataset), in file-name order."""
+    found = []
+    for iri in set(graph.subjects(RDF.type, PE.Source)):
+        name, prefix, label = (graph.value(iri, p) for p in (DCTERMS.identifier, PE.excerptPrefix, RDFS.label))
+        found.append(Source(iri, _str(name), _str(prefix), _str(label) or ""))
+    return sorted(found, key=lambda s: (s.file_name or "", str(s.iri)))
 
 
-def locate(file_name: str, exact: str, occurrence: int = 1) -> Location:
-    """Find the n-th occurrence of ``exact`` in a source file."""
-    text = source_text(file_name)
-    start = -1
-    for _ in range(occurrence):
-        start = text.find(exact, start + 1)
-        if start < 0:
-            raise QuoteNotFound(f"{file_name}: quote not found: {exact[:60]!r}")
-    return Location(file_name, start, start + len(exact), exact)
+def _str(term) -> str | None:
+    return None if term is None else str(term)
+
+
+def registered() -> list[Source]:
+    """The sources registered in data/sources.ttl (read afresh when it changed)."""
+    path = project_dir() / REGISTER
+    if not path.is_file():
+        return []
+    stat = path.stat()
+    return list(_registered(str(path), stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=8)
+def _registered(path: str, _mtime: int, _size: int) -> tuple[Source, ...]:
+    from kg.pipeline.load import InputFile, parse_file
+    return tuple(sources_in(parse_file(InputFile(Path(path), "data"))))
+
+
+def source_for_iri(iri) -> Source | None:
+    return next((s for s in registered() if str(s.iri) == str(iri)), None)
+
+
+def source_file_for_iri(iri) -> str | None:
+    found = source_for_iri(iri)
+    return found.file_name if found else None
+
+
+def find_source(name: str) -> Source:
+    """A registered source by its slug, its file name or a path to its file;
+    a one-line error naming what to run when it is not registered."""
+    sources = registered()
+    wanted = Path(name).name
+    for source in sources:
+        if name in (source.slug, str(source.iri), f"src:{source.slug}") or wanted == source.file_name:
+            if not source.prefix or not source.file_name:
+                raise KgError(f"{REGISTER}: src:{source.slug} needs dcterms:identifier (its file name) and "
+                              "pe:excerptPrefix (its excerpts' prefix); `kg validate` says which is missing")
+            return source
+    known = ", ".join(s.slug for s in sources) or "none"
+    if (sources_dir() / wanted).is_file() or Path(name).is_file():
+        raise KgError(f"{name}: not a registered source; register it with "
+                      f"`kg source add {name} --title TITLE --kind KIND` (registered: {known})")
+    raise KgError(f"{name}: no such source; give a slug ({known}) or a file in sources/")

@@ -1,6 +1,8 @@
 """Validate layer: pySHACL over the data, one line per violation naming the
-data file, the focus node and the shape's message; plus the excerpt check
-(``source_text[start:end] == exact``) that SHACL cannot express."""
+data file and line, the focus node and the shape's message; plus what SHACL
+cannot express: the register of sources (``registry``), a newcomer's
+mistakes (``checks``) and the excerpt check (``excerpts``:
+``source_text[start:end] == exact``)."""
 from __future__ import annotations
 
 from pyshacl import validate as shacl_validate
@@ -9,7 +11,11 @@ from rdflib.namespace import RDF, SH
 
 from kg.errors import InputError
 from kg.paths import project_dir
-from kg.pipeline.sources import source_file_for_iri, source_text
+from kg.pipeline.checks import newcomer_problems
+from kg.pipeline.excerpts import excerpt_problems
+from kg.pipeline.lines import short, where
+from kg.pipeline.registry import registry_problems
+from kg.pipeline.sources import source_text, sources_in
 
 PE = Namespace("https://w3id.org/practitioner-evidence/ontology#")
 
@@ -24,18 +30,18 @@ def load_shapes() -> Graph:
     return shapes
 
 
-def _file_of(node, dataset, by_graph) -> str:
-    for graph_iri, item in by_graph.items():
-        if (node, None, None) in dataset.graph(graph_iri):
-            return item.display
-    return "data"
-
-
-def shacl_problems(dataset, by_graph) -> list[str]:
+def union_of(dataset, by_graph) -> Graph:
     data = Graph()  # the vocabularies' concepts are validated with the data
     for graph_iri in by_graph:
         for t in dataset.graph(graph_iri):
             data.add(t)
+    return data
+
+
+def shacl_problems(dataset, by_graph, data: Graph | None = None, explained=frozenset()) -> list[str]:
+    """One line per violation, leaving out those about a value another check
+    explains better (an undefined name, an unregistered source)."""
+    data = union_of(dataset, by_graph) if data is None else data
     conforms, report, _text = shacl_validate(
         data, shacl_graph=load_shapes(), inference="none", allow_warnings=True
     )
@@ -43,26 +49,14 @@ def shacl_problems(dataset, by_graph) -> list[str]:
         return []
     lines = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
-        focus = report.value(result, SH.focusNode)
+        focus, value = report.value(result, SH.focusNode), report.value(result, SH.value)
+        if value in explained:
+            continue
         message = report.value(result, SH.resultMessage) or report.value(result, SH.sourceConstraintComponent)
-        lines.append(f"{_file_of(focus, dataset, by_graph)}: {focus.n3()}: {message}")
+        found = f" (found {short(value)})" if value is not None and value != focus else ""
+        at = where(focus, dataset, by_graph, report.value(result, SH.resultPath))
+        lines.append(f"{at}: {short(focus)}: {message}{found}")
     return sorted(set(lines))
-
-
-def excerpt_problems(dataset, by_graph) -> list[str]:
-    lines = []
-    for graph_iri, item in by_graph.items():
-        graph = dataset.graph(graph_iri)
-        for excerpt in set(graph.subjects(RDF.type, PE.Excerpt)):
-            exact, start, end, src = (graph.value(excerpt, p) for p in (PE.exact, PE.start, PE.end, PE.inSource))
-            if None in (exact, start, end, src):
-                continue  # the shapes report what is missing
-            name = source_file_for_iri(str(src))
-            if name is None:
-                lines.append(f"{item.display}: {excerpt.n3()}: pe:inSource {src.n3()} is not one of sources/")
-            elif source_text(name)[int(start):int(end)] != str(exact):
-                lines.append(f"{item.display}: {excerpt.n3()}: text at {start}..{end} of {name} differs from pe:exact")
-    return sorted(lines)
 
 
 def validate(dataset, by_graph) -> list[str]:
@@ -70,4 +64,9 @@ def validate(dataset, by_graph) -> list[str]:
     source texts are read afresh (one may have changed since this process
     last read it)."""
     source_text.cache_clear()
-    return shacl_problems(dataset, by_graph) + excerpt_problems(dataset, by_graph)
+    data = union_of(dataset, by_graph)
+    sources = sources_in(data)
+    register, unregistered = registry_problems(data, dataset, by_graph)
+    mistakes, undefined = newcomer_problems(data, dataset, by_graph, sources)
+    return (register + mistakes + shacl_problems(dataset, by_graph, data, unregistered | undefined)
+            + excerpt_problems(data, dataset, by_graph, sources))
