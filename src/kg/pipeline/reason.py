@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass, field
 
+from kg.errors import KgError
 from kg.pipeline.noise import is_noise
 from kg.pipeline.engine import Engine, unsupported_constructs
 from kg.pipeline.rules import Rule
@@ -75,7 +76,10 @@ def _reason_with_owlrl(asserted: set, rules: list[Rule], progress=None) -> Infer
     rounds = 0
     while True:
         rounds += 1
-        owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
+        try:
+            owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
+        except ValueError as err:  # rdflib's Graph.items on a cyclic list
+            raise KgError(f"reason: an rdf:List the ontology uses is not a list ({err})") from None
         added = 0
         for rule in rules:
             for conclusion, _premises in rule.matches(lambda p: graph.triples((None, p, None))):
