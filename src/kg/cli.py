@@ -42,10 +42,11 @@ def cmd_build(args) -> int:
 
 
 def cmd_validate(args) -> int:
+    from kg.pipeline import consistency
     from kg.pipeline.load import load_dataset
     from kg.pipeline.validate import validate
     dataset, by_graph = load_dataset()
-    problems = validate(dataset, by_graph)
+    problems = validate(dataset, by_graph) or consistency.check(dataset, by_graph)
     if problems:
         raise ValidationFailed(problems)
     print(f"conforms: {len(by_graph)} files, {len(dataset)} triples")

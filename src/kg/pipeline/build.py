@@ -1,4 +1,4 @@
-"""Build layer: load → validate → reason → artefact.
+"""Build layer: load → validate → reason → consistency → artefact.
 
 Writes ``build/kg.nq`` (every named graph plus ``graph/inferred``),
 ``build/derivations.jsonl`` (why each inferred triple holds, for explain) and
@@ -25,6 +25,7 @@ from kg.pipeline.manifest import (ARTEFACT, DERIVATIONS, MANIFEST, file_sha256, 
                        is_current, read_manifest)
 from kg.offline import offline
 from kg.paths import build_dir
+from kg.pipeline.consistency import inconsistencies, problem_lines
 from kg.pipeline.reason import reason
 from kg.pipeline.rules import load_rules
 from kg.terms import nt
@@ -76,6 +77,9 @@ def _build(force: bool, progress, out: Path) -> BuildResult:
     progress("reason: OWL 2 RL closure and domain rules")
     asserted = {(s, p, o) for s, p, o, _g in dataset.quads()}
     inference = reason(asserted, rules, progress=lambda m: progress(f"reason: {m}"))
+    problems = problem_lines(inconsistencies(inference.closure), dataset, by_graph, inference.why)
+    if problems:
+        raise ValidationFailed(problems)
     inferred_graph = dataset.graph(INFERRED)
     for t in inference.inferred:
         inferred_graph.add(t)

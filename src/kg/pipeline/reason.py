@@ -21,6 +21,7 @@ class Inference:
     why: dict = field(default_factory=dict)  # triple -> (rule name, premises)
     rounds: int = 0
     engine: str = "kg"
+    closure: set = field(default_factory=set)  # everything that holds, noise too: for kg.pipeline.consistency
 
 
 def reason(asserted: set, rules: list[Rule], progress=None) -> Inference:
@@ -62,7 +63,7 @@ def _reason(asserted: set, rules: list[Rule], progress=None) -> Inference:
         if not added:
             break
     inferred = {t for t in engine.why if t not in asserted and not is_noise(t)}
-    return Inference(inferred, engine.why, rounds)
+    return Inference(inferred, engine.why, rounds, closure=engine.store.triples)
 
 
 def _reason_with_owlrl(asserted: set, rules: list[Rule], progress=None) -> Inference:
@@ -89,4 +90,4 @@ def _reason_with_owlrl(asserted: set, rules: list[Rule], progress=None) -> Infer
         if not added:
             break
     inferred = {t for t in graph if t not in asserted and not is_noise(t)}
-    return Inference(inferred, {}, rounds, engine="owlrl")
+    return Inference(inferred, {}, rounds, engine="owlrl", closure=set(graph))
