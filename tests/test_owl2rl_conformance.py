@@ -263,6 +263,17 @@ def test_a_literal_is_a_stepping_stone_through_an_inverse_and_a_symmetric_proper
     holds('ex:q owl:inverseOf ex:p . ex:q a owl:SymmetricProperty . ex:x ex:p "v" .', 'ex:x ex:q "v" .')
 
 
+def test_the_derivations_written_for_explain_follow_a_literal_stepping_stone_to_asserted_triples():
+    from kg.pipeline.build import _derivations
+    triples = turtle('ex:q owl:inverseOf ex:p . ex:q a owl:SymmetricProperty . ex:x ex:p "v" .')
+    rows = dict(_derivations(reason(triples, [])))
+
+    def leaves(t):
+        return {t} if t in triples else set().union(*(leaves(p) for p in rows[t][1]))
+    (target,) = turtle('ex:x ex:q "v" .')
+    assert rows[target][0] == "prp-symp" and leaves(target) == triples
+
+
 def test_a_property_chain_through_a_literal():
     """If the chain (p1 p2) makes p, x p1 "v" and y p2 "v" with p2 symmetric,
     then x p y (through "v" p2 y)."""
