@@ -209,7 +209,7 @@ class Engine:
         """Add a derived triple (also used for domain rules).
 
         Two kinds of typing are left out while they can lead nowhere (they
-        are noise, and a fifth of the real graph's closure): a literal's
+        are noise, and a quarter of the real graph's closure): a literal's
         datatype (the guard keeps datatypes out of every premise but this
         one) and membership of owl:Thing (with the sub-class, domain and
         range triples that lead to it), until something is said about

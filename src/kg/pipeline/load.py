@@ -140,7 +140,7 @@ def _check_terms(graph: Graph, text: str, display: str) -> None:
         ill_typed.sort(key=lambda item: item[0])
         (line, col), term, why = ill_typed[0]
         others = "; also at " + ", ".join(f"{n}:{c}" for (n, c), _t, _w in ill_typed[1:]) if len(ill_typed) > 1 else ""
-        raise InputError(display, line, col, f"ill-typed literal {term.n3()[:80]}: {why}{others}")
+        raise InputError(display, line, col, f"ill-typed literal {term.n3()[:80]} (dt-not-type): {why}{others}")
 
 
 def _term_problem(term, position: int) -> str | None:
