@@ -16,7 +16,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from kg.errors import InputError
-from kg.pipeline.literals import canonical_triples, lexical_problem
+from kg.pipeline.literals import canonical, canonical_triples, lexical_problem
 from kg.nesting import too_deep
 from kg.paths import project_dir
 
@@ -25,6 +25,7 @@ INFERRED = URIRef(GRAPH + "inferred")
 LAYERS = ("ontology", "data")
 MAX_NESTING = 64  # brackets inside one another in a data file, checked before the parser recurses
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
 BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
@@ -63,7 +64,6 @@ def parse_file(item: InputFile, into: Graph | None = None) -> Graph:
     graph = Graph() if into is None else into
     if _parse_fast(text, item, graph):
         _check_terms(graph, text, item.display)
-        canonical_triples(graph)  # one term per number, whichever writer (kg.pipeline.literals)
         return graph
     try:
         graph.parse(data=text, format="turtle", publicID=item.path.as_uri())
@@ -100,7 +100,11 @@ class RdflibTerms:
         if node.language:
             return Literal(node.value, lang=node.language)
         datatype = node.datatype.value
-        return Literal(node.value) if datatype == XSD_STRING else Literal(node.value, datatype=self(node.datatype))
+        if datatype == XSD_STRING:
+            return Literal(node.value)
+        literal = Literal(node.value, datatype=self(node.datatype))
+        # one term per number, whichever writer (kg.pipeline.literals)
+        return canonical(literal) if datatype == XSD_DECIMAL else literal
 
 
 def _parse_fast(text: str, item: InputFile, graph: Graph) -> bool:
