@@ -21,6 +21,8 @@ PREFIXES = """
 @prefix xsd:  <http://www.w3.org/2001/XMLSchema#> .
 """
 
+# AllDifferent and AllDisjointProperties lists have three members: owlrl
+# never compares a list's last member, and the test also asks owlrl
 PLANTED = {
     "cls-nothing2": "ex:C rdfs:subClassOf owl:Nothing . ex:x a ex:C .",
     "cax-dw": "ex:A owl:disjointWith ex:B . ex:A1 rdfs:subClassOf ex:A . ex:x a ex:A1, ex:B .",
@@ -33,6 +35,13 @@ PLANTED = {
     "prp-pdw": "ex:p owl:propertyDisjointWith ex:q . ex:x ex:p ex:y ; ex:q ex:y .",
     "prp-npa1": "[] owl:sourceIndividual ex:x ; owl:assertionProperty ex:p ; owl:targetIndividual ex:y . ex:x ex:p ex:y .",
     "cls-maxc1": "ex:R owl:maxCardinality 0 ; owl:onProperty ex:p . ex:x a ex:R ; ex:p ex:y .",
+    "eq-diff3": "[] a owl:AllDifferent ; owl:distinctMembers (ex:x ex:y ex:z) . ex:x owl:sameAs ex:y .",
+    "prp-adp": "[] a owl:AllDisjointProperties ; owl:members (ex:p ex:q ex:r) . ex:x ex:p ex:y ; ex:q ex:y .",
+    "prp-npa2": '[] owl:sourceIndividual ex:x ; owl:assertionProperty ex:p ; owl:targetValue "v" . ex:x ex:p "v" .',
+    "cls-maxqc1": 'ex:R owl:maxQualifiedCardinality "0"^^xsd:nonNegativeInteger ; owl:onProperty ex:p ; '
+                  "owl:onClass ex:C . ex:x a ex:R ; ex:p ex:y . ex:y a ex:C .",
+    "cls-maxqc2": 'ex:R owl:maxQualifiedCardinality "0"^^xsd:nonNegativeInteger ; owl:onProperty ex:p ; '
+                  "owl:onClass owl:Thing . ex:x a ex:R ; ex:p ex:y .",
 }
 
 
