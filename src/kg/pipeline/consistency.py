@@ -37,21 +37,31 @@ class Inconsistency:
 
 
 class Closure:
-    """The closure indexed for the checks: by predicate and by (s, p)."""
+    """The closure indexed for the checks: by predicate, and by subject for
+    the few predicates a check asks about (built on first use: most graphs
+    have none of the vocabulary these rules need)."""
 
     def __init__(self, triples):
-        self.triples = triples if isinstance(triples, (set, frozenset)) else set(triples)
         self.by_p = defaultdict(list)
-        self.objects_of = defaultdict(set)
-        for s, p, o in self.triples:
+        for s, p, o in triples:
             self.by_p[p].append((s, o))
-            self.objects_of[s, p].add(o)
+        self._by_s: dict = {}
+        self._members: dict | None = None
 
     def objects(self, s, p) -> set:
-        return self.objects_of.get((s, p), set())
+        index = self._by_s.get(p)
+        if index is None:
+            index = self._by_s[p] = defaultdict(set)
+            for subject, o in self.by_p.get(p, ()):
+                index[subject].add(o)
+        return index.get(s, set())
 
     def instances(self, c) -> set:
-        return {s for s, o in self.by_p[TYPE] if o == c}
+        if self._members is None:
+            self._members = defaultdict(set)
+            for x, klass in self.by_p.get(TYPE, ()):
+                self._members[klass].add(x)
+        return self._members.get(c, set())
 
     def items(self, head) -> list:
         """An rdf:List's members (stopping at a cycle or a missing cell)."""
