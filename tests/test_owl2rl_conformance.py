@@ -310,6 +310,13 @@ def test_an_anonymous_inverse_derives_no_triple_with_a_blank_predicate():
     assert all(isinstance(p, URIRef) for _s, p, _o in inferred)
 
 
+def test_declarations_and_labels_of_built_in_terms_stay_with_the_engine():
+    """Ontology files often declare rdfs:label an annotation property or label
+    owl:Thing: no reason to hand the whole build to owlrl (45 s, not 0.3 s)."""
+    holds('rdfs:label a owl:AnnotationProperty . rdfs:comment rdfs:label "comment"@en . '
+          'xsd:decimal a rdfs:Datatype . ex:p rdfs:range xsd:decimal . ex:x ex:p 1.5 .')
+
+
 @pytest.mark.parametrize("text", [
     "ex:x a xsd:integer .",                                     # owlrl's one-time dt-type rules
     'ex:x owl:sameAs "1"^^xsd:integer .',                        # owl:sameAs to a literal

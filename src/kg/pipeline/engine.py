@@ -73,6 +73,9 @@ RULE_PREDICATES = frozenset(VOCABULARY) - {NIL, SYMMETRIC, TRANSITIVE}
 BUILTIN_NAMESPACES = (str(RDF), str(RDFS), str(OWL), str(XSD))
 W3 = "http://www.w3.org/"
 WATCHED = UNSUPPORTED | {TYPE, SAME_AS, EQ_CLASS, FIRST, REST, CHAIN}
+DECLARATIONS = frozenset((OWL.AnnotationProperty, OWL.ObjectProperty, OWL.DatatypeProperty, RDF.Property,
+                          OWL.Class, RDFS.Class, RDFS.Datatype))
+ANNOTATIONS = frozenset((RDFS.label, RDFS.comment, OWL.versionInfo))
 DATATYPES = frozenset((RDFS.Literal, RDF.PlainLiteral, RDF.XMLLiteral, RDF.langString, OWL.real, OWL.rational))
 
 
@@ -80,6 +83,13 @@ def _is_builtin(term: Node) -> bool:
     """An rdf:, rdfs:, owl: or xsd: IRI other than owl:Thing and owl:Nothing
     (whose schema triples, scm-cls, the engine derives as owlrl does)."""
     return type(term) is URIRef and str.startswith(term, BUILTIN_NAMESPACES) and term not in (THING, NOTHING)
+
+
+def _is_harmless(p: Node, o: Node) -> bool:
+    """What an ontology file often says about a built-in term, which no rule
+    here or in owlrl turns into anything but noise: a declaration
+    (``rdfs:label a owl:AnnotationProperty``) or a label or comment."""
+    return (p == TYPE and o in DECLARATIONS) or (type(o) is Literal and p in ANNOTATIONS)
 
 
 def _is_datatype(term: Node) -> bool:
@@ -97,7 +107,7 @@ def unsupported_constructs(triples: Iterable[Triple]) -> set[Node]:
         s, p, o = t
         if p in WATCHED:
             watched[p].append(t)
-        if type(s) is URIRef and str.startswith(s, W3) and _is_builtin(s):
+        if type(s) is URIRef and str.startswith(s, W3) and _is_builtin(s) and not _is_harmless(p, o):
             used.add(s)
         if type(o) is URIRef and str.startswith(o, W3) and o in RULE_PREDICATES:
             used.add(o)
