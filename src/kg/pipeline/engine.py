@@ -44,6 +44,8 @@ from typing import Iterable, Iterator
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Literal, URIRef
 from rdflib.term import Node
 
+from kg.errors import KgError
+
 Triple = tuple[Node, Node, Node]
 
 TYPE, SUB_CLASS, SUB_PROP = RDF.type, RDFS.subClassOf, RDFS.subPropertyOf
@@ -99,7 +101,8 @@ def _is_datatype(term: Node) -> bool:
 def unsupported_constructs(triples: Iterable[Triple]) -> set[Node]:
     """OWL terms or usages in the input that this engine has no rules for,
     or on which owlrl's closure is not the rule tables' (see the module
-    docstring); empty when the engine gives owlrl's closure."""
+    docstring); empty when the engine gives owlrl's closure. KgError for a
+    property chain whose list cannot be read one way."""
     used, watched = set(), defaultdict(list)
     # one cheap pass (C-level string tests first: this runs on every build),
     # then the few predicates that need a closer look
@@ -123,22 +126,28 @@ def unsupported_constructs(triples: Iterable[Triple]) -> set[Node]:
 
 def _ill_formed_chain_lists(watched: dict[Node, list[Triple]]) -> bool:
     """A chain list owlrl and this engine would read differently: a cell
-    without exactly one rdf:first and one rdf:rest, a cycle, no rdf:nil,
-    or a cell that is owl:sameAs something (its members would move)."""
+    without rdf:first or rdf:rest (no rdf:nil at the end), or one that is
+    owl:sameAs something (its members would move). Raises KgError for a list
+    no reasoner reads one way: a cell with several rdf:first or rdf:rest (owlrl
+    takes one at random) or a cycle (owlrl stops)."""
     firsts, rests = defaultdict(list), defaultdict(list)
     for s, _p, o in watched[FIRST]:
         firsts[s].append(o)
     for s, _p, o in watched[REST]:
         rests[s].append(o)
     same = {term for s, _p, o in watched[SAME_AS] for term in (s, o)}
-    for _s, _p, head in watched[CHAIN]:
+    ill_formed = False
+    for prop, _p, head in watched[CHAIN]:
         node, seen = head, set()
-        while node != NIL:
-            if node in seen or node in same or len(firsts[node]) != 1 or len(rests[node]) != 1:
-                return True
+        while node != NIL and not (node in same or not firsts[node] or not rests[node]):
+            if node in seen or len(firsts[node]) > 1 or len(rests[node]) > 1:
+                what = "comes round again" if node in seen else "has several rdf:first or rdf:rest"
+                raise KgError(f"the owl:propertyChainAxiom list of {prop.n3()} is not a list: "
+                              f"its cell {node.n3()} {what}")
             seen.add(node)
             node = rests[node][0]
-    return False
+        ill_formed = ill_formed or node != NIL
+    return ill_formed
 
 
 class Store:

@@ -80,7 +80,7 @@ def _reason_with_owlrl(asserted: set, rules: list[Rule], progress=None) -> Infer
         try:
             owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
         except ValueError as err:  # rdflib's Graph.items on a cyclic list
-            raise KgError(f"reason: an rdf:List the ontology uses is not a list ({err})") from None
+            raise KgError(f"reason: an rdf:List is not a list ({err})") from None
         added = 0
         for rule in rules:
             for conclusion, _premises in rule.matches(lambda p: graph.triples((None, p, None))):
