@@ -133,14 +133,15 @@ def cmd_export(args) -> int:
     _ensure_built()
     dataset = load_artefact()
     fmt = {"ttl": "turtle", "trig": "trig", "nq": "nquads", "jsonld": "json-ld"}[args.format]
+    from kg.query.formats import rdf_text
     if fmt == "turtle":
         from rdflib import Graph
         graph = Graph()
         for s, p, o, _g in dataset.quads():
             graph.add((s, p, o))
-        data = graph.serialize(format="turtle")
+        data = rdf_text(graph, "turtle")
     else:
-        data = dataset.serialize(format=fmt)
+        data = rdf_text(dataset, fmt)
     if args.output:
         from pathlib import Path
         tmp = Path(args.output + ".tmp")

@@ -7,12 +7,12 @@ converts, and lets ``"20x1"^^xsd:gYear`` through; the patterns below cover
 the XSD datatypes OWL 2 RL supports and the date and time families, with the
 integer types' ranges and the calendar's month lengths.
 
-``"85"^^xsd:decimal`` and ``"85.0"^^xsd:decimal`` are one number but two
-RDF terms, and rdflib's Turtle and TriG writers turn the first into the
-second (a bare ``85.0``): N-Quads, Turtle, TriG, JSON-LD and the web pages
-would then disagree term for term. Decimals are therefore loaded in their
-canonical form (XML Schema 1.0: no leading or trailing zeros, and always a
-point and a digit after it), which every writer keeps.
+``"85.0"^^xsd:decimal`` and ``"85"^^xsd:decimal`` are one number but two RDF
+terms. Oxigraph stores every decimal and integer in its canonical form (XML
+Schema 1.1: ``85``, ``1.5``, no leading zeros or ``+``), so the data's are
+loaded in that form too: both stores then answer with the same terms.
+rdflib's Turtle and TriG writers would turn ``"85"^^xsd:decimal`` into a
+bare ``85.0``; ``kg.query.formats.rdf_text`` writes it as it is.
 """
 from __future__ import annotations
 
@@ -102,22 +102,20 @@ def _calendar_problem(datatype, text: str, name: str) -> str | None:
 
 
 def canonical(literal: Literal) -> Literal:
-    """The literal in canonical form where that matters to our writers (decimals)."""
-    if literal.datatype != XSD.decimal or lexical_problem(literal):
+    """A decimal or integer in its canonical lexical form (XML Schema 1.1)."""
+    if literal.datatype not in (XSD.decimal, XSD.integer) or lexical_problem(literal):
         return literal
     try:
         value = Decimal(str(literal))
     except InvalidOperation:
         return literal
-    text = "0.0" if value == 0 else format(value.normalize(), "f")
-    if "." not in text:
-        text += ".0"
-    return literal if text == str(literal) else Literal(text, datatype=XSD.decimal)
+    text = "0" if value == 0 else format(value.normalize(), "f")
+    return literal if text == str(literal) else Literal(text, datatype=literal.datatype)
 
 
 def canonical_triples(graph) -> None:
     """Rewrite the graph's non-canonical literals in place."""
-    changes = [(t, canonical(t[2])) for t in graph if type(t[2]) is Literal and t[2].datatype == XSD.decimal]
+    changes = [(t, canonical(t[2])) for t in graph if type(t[2]) is Literal and t[2].datatype in (XSD.decimal, XSD.integer)]
     for (s, p, o), new in changes:
         if new is not o:
             graph.remove((s, p, o))

@@ -25,7 +25,7 @@ INFERRED = URIRef(GRAPH + "inferred")
 LAYERS = ("ontology", "data")
 MAX_NESTING = 64  # brackets inside one another in a data file, checked before the parser recurses
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+CANONICAL = ("http://www.w3.org/2001/XMLSchema#decimal", "http://www.w3.org/2001/XMLSchema#integer")
 BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
@@ -104,7 +104,7 @@ class RdflibTerms:
             return Literal(node.value)
         literal = Literal(node.value, datatype=self(node.datatype))
         # one term per number, whichever writer (kg.pipeline.literals)
-        return canonical(literal) if datatype == XSD_DECIMAL else literal
+        return canonical(literal) if datatype in CANONICAL else literal
 
 
 def _parse_fast(text: str, item: InputFile, graph: Graph) -> bool:
