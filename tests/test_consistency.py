@@ -102,7 +102,8 @@ def test_an_anonymous_inverse_builds_an_artefact_pyoxigraph_reads(project_copy, 
     import pyoxigraph
     core = project_copy / "ontology" / "core.ttl"
     core.write_text(core.read_text(encoding="utf-8") +
-                    "\n[ owl:inverseOf pe:supports ] rdfs:subPropertyOf pe:anonymousInverseTest .\n",
+                    "\npe:anonymousInverseTest a owl:ObjectProperty ; rdfs:label \"anonymous inverse test\"@en .\n"
+                    "[ owl:inverseOf pe:supports ] rdfs:subPropertyOf pe:anonymousInverseTest .\n",
                     encoding="utf-8")
     assert main(["build"]) == 0
     store = pyoxigraph.Store()
