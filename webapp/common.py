@@ -19,6 +19,7 @@ from kg.paths import build_dir
 from kg.serving.pool import QueryPool
 from kg.query.named import named_queries
 from kg.query.stores import open_store
+from kg.query.formats import rdf_text
 from kg.query.stores.base import bind_in_text
 from kg.terms import PREFIXES, short
 
@@ -158,7 +159,7 @@ def rdf_response(graph, mime: str) -> Response:
     _suffix, fmt = RDF_BY_MIME[mime]
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns, override=True)
-    body = graph.serialize(format=fmt)
+    body = rdf_text(graph, fmt)
     response = Response(body, mimetype=mime)
     response.headers["Vary"] = "Accept"
     return response

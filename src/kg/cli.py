@@ -42,10 +42,11 @@ def cmd_build(args) -> int:
 
 
 def cmd_validate(args) -> int:
+    from kg.pipeline import consistency
     from kg.pipeline.load import load_dataset
     from kg.pipeline.validate import validate
     dataset, by_graph = load_dataset()
-    problems = validate(dataset, by_graph)
+    problems = validate(dataset, by_graph) or consistency.check(dataset, by_graph)
     if problems:
         raise ValidationFailed(problems)
     print(f"conforms: {len(by_graph)} files, {len(dataset)} triples")
@@ -132,14 +133,15 @@ def cmd_export(args) -> int:
     _ensure_built()
     dataset = load_artefact()
     fmt = {"ttl": "turtle", "trig": "trig", "nq": "nquads", "jsonld": "json-ld"}[args.format]
+    from kg.query.formats import rdf_text
     if fmt == "turtle":
         from rdflib import Graph
         graph = Graph()
         for s, p, o, _g in dataset.quads():
             graph.add((s, p, o))
-        data = graph.serialize(format="turtle")
+        data = rdf_text(graph, "turtle")
     else:
-        data = dataset.serialize(format=fmt)
+        data = rdf_text(dataset, fmt)
     if args.output:
         from pathlib import Path
         tmp = Path(args.output + ".tmp")

@@ -8,6 +8,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 
 from kg.pipeline.build import ARTEFACT
+from kg.query.formats import rdf_text
 
 from ..common import kg
 
@@ -25,8 +26,8 @@ def dump_bytes(name: str) -> bytes:
     if name == "kg.nq":
         return (context.out / ARTEFACT).read_bytes()
     if name == "kg.trig":
-        return context.memo("dump:trig", lambda: context.dataset().serialize(format="trig").encode("utf-8"))
-    return context.memo("dump:ttl", lambda: _union(context.dataset()).serialize(format="turtle").encode("utf-8"))
+        return context.memo("dump:trig", lambda: rdf_text(context.dataset(), "trig").encode("utf-8"))
+    return context.memo("dump:ttl", lambda: rdf_text(_union(context.dataset()), "turtle").encode("utf-8"))
 
 
 def _union(dataset) -> Graph:

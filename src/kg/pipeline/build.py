@@ -1,4 +1,4 @@
-"""Build layer: load → validate → reason → artefact.
+"""Build layer: load → validate → reason → consistency → artefact.
 
 Writes ``build/kg.nq`` (every named graph plus ``graph/inferred``),
 ``build/derivations.jsonl`` (why each inferred triple holds, for explain) and
@@ -25,6 +25,7 @@ from kg.pipeline.manifest import (ARTEFACT, DERIVATIONS, MANIFEST, file_sha256, 
                        is_current, read_manifest)
 from kg.offline import offline
 from kg.paths import build_dir
+from kg.pipeline.consistency import inconsistencies, problem_lines
 from kg.pipeline.reason import reason
 from kg.pipeline.rules import load_rules
 from kg.terms import nt
@@ -76,6 +77,9 @@ def _build(force: bool, progress, out: Path) -> BuildResult:
     progress("reason: OWL 2 RL closure and domain rules")
     asserted = {(s, p, o) for s, p, o, _g in dataset.quads()}
     inference = reason(asserted, rules, progress=lambda m: progress(f"reason: {m}"))
+    problems = problem_lines(inconsistencies(inference.closure), dataset, by_graph, inference.why)
+    if problems:
+        raise ValidationFailed(problems)
     inferred_graph = dataset.graph(INFERRED)
     for t in inference.inferred:
         inferred_graph.add(t)
@@ -155,13 +159,27 @@ def _without_reasoning(out: Path, progress) -> BuildResult | None:
     return BuildResult(manifest, False, f"{listed} changed{same}; the graph passes the checks, the artefact stands")
 
 
+def _derivations(inference) -> list:
+    """Each inferred triple's derivation, and those of the derived premises
+    it rests on that are not shown (noise: a literal's typing through an
+    inverse, scm-cls's triples …), so that explain reaches asserted triples
+    on every branch."""
+    rows, todo = {}, list(inference.inferred)
+    while todo:
+        t = todo.pop()
+        if t in rows:
+            continue
+        rows[t] = inference.why.get(t, ("owlrl", ()))
+        todo.extend(p for p in rows[t][1] if p in inference.why and p not in rows)
+    return sorted(rows.items(), key=lambda row: nt(row[0]))
+
+
 def _write_atomically(out: Path, dataset: Dataset, inference, manifest: dict, stage) -> None:
     out.mkdir(parents=True, exist_ok=True)
     tmp = {name: out / f".{name}.tmp" for name in (ARTEFACT, DERIVATIONS, MANIFEST)}
     dataset.serialize(destination=str(tmp[ARTEFACT]), format="nquads", encoding="utf-8")
     with open(tmp[DERIVATIONS], "w", encoding="utf-8") as handle:
-        for t in sorted(inference.inferred, key=nt):
-            rule, premises = inference.why.get(t, ("owlrl", ()))
+        for t, (rule, premises) in _derivations(inference):
             handle.write(json.dumps({"t": nt(t), "rule": rule, "premises": [nt(p) for p in premises]}) + "\n")
     manifest["artefact"] = file_sha256(tmp[ARTEFACT])
     stage("write")

@@ -12,8 +12,24 @@ the implemented rules (intersections, unions, someValuesFrom, cardinalities,
 keys …) are reported by :func:`unsupported_constructs`; the reasoner then
 falls back to owlrl itself.
 
-Triples with a literal subject (literal typing) are never produced: they are
-noise and no rule here takes them as a premise.
+Like owlrl, the engine lets a literal stand in subject position while it
+reasons (an inverse or symmetric property whose value is a literal, a
+chain or ``owl:sameAs`` through one): such triples can be stepping stones
+to triples about IRIs. They, and triples whose predicate is a blank node
+(an anonymous inverse), are noise and never reach the artefact.
+
+The guard :func:`unsupported_constructs` also sends to owlrl the inputs
+whose closure owlrl computes differently from the rule tables or where this
+engine would have to copy its one-off behaviour: statements about the
+reasoning vocabulary itself (``rdfs:subPropertyOf owl:sameAs``), datatype
+IRIs used as classes of IRIs (owlrl's one-time dt-type rules),
+``owl:sameAs`` to a literal, and property-chain lists that are not proper
+lists (a cell without exactly one ``rdf:first`` and ``rdf:rest``, no
+``rdf:nil`` at the end, a cycle).
+
+Transitive properties join each new triple only with the edges that did not
+come from transitivity itself (the left-linear form of the rule), so a chain
+of n links costs what its n²/2 closure triples cost, not n³.
 
 Terms are interned (one Python object per distinct term) and literals are
 recognised by ``type(term) is Literal``: rdflib's term equality and its
@@ -25,8 +41,10 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from typing import Iterable, Iterator
 
-from rdflib import OWL, RDF, RDFS, BNode, Literal
+from rdflib import OWL, RDF, RDFS, XSD, BNode, Literal, URIRef
 from rdflib.term import Node
+
+from kg.errors import KgError
 
 Triple = tuple[Node, Node, Node]
 
@@ -48,17 +66,88 @@ UNSUPPORTED = frozenset((
     OWL.AllDisjointClasses, OWL.FunctionalProperty, OWL.InverseFunctionalProperty,
     OWL.IrreflexiveProperty, OWL.AsymmetricProperty, OWL.onClass,
 ))
+CLASS, PROPERTY_KINDS = OWL.Class, (OWL.ObjectProperty, OWL.DatatypeProperty, RDF.Property)
+THING, NOTHING = OWL.Thing, OWL.Nothing
+INTERNED = VOCABULARY + (CLASS, THING, NOTHING) + PROPERTY_KINDS  # compared with ``is``
+# the terms the rules match in predicate position: a graph that talks about
+# them (``ex:p rdfs:subPropertyOf owl:sameAs``) is reasoning about reasoning
+RULE_PREDICATES = frozenset(VOCABULARY) - {NIL, SYMMETRIC, TRANSITIVE}
+BUILTIN_NAMESPACES = (str(RDF), str(RDFS), str(OWL), str(XSD))
+W3 = "http://www.w3.org/"
+WATCHED = UNSUPPORTED | {TYPE, SAME_AS, EQ_CLASS, FIRST, REST, CHAIN}
+DECLARATIONS = frozenset((OWL.AnnotationProperty, OWL.ObjectProperty, OWL.DatatypeProperty, RDF.Property,
+                          OWL.Class, RDFS.Class, RDFS.Datatype))
+ANNOTATIONS = frozenset((RDFS.label, RDFS.comment, OWL.versionInfo))
+DATATYPES = frozenset((RDFS.Literal, RDF.PlainLiteral, RDF.XMLLiteral, RDF.langString, OWL.real, OWL.rational))
+
+
+def _is_builtin(term: Node) -> bool:
+    """An rdf:, rdfs:, owl: or xsd: IRI other than owl:Thing and owl:Nothing
+    (whose schema triples, scm-cls, the engine derives as owlrl does)."""
+    return type(term) is URIRef and str.startswith(term, BUILTIN_NAMESPACES) and term not in (THING, NOTHING)
+
+
+def _is_harmless(p: Node, o: Node) -> bool:
+    """What an ontology file often says about a built-in term, which no rule
+    here or in owlrl turns into anything but noise: a declaration
+    (``rdfs:label a owl:AnnotationProperty``) or a label or comment."""
+    return (p == TYPE and o in DECLARATIONS) or (type(o) is Literal and p in ANNOTATIONS)
+
+
+def _is_datatype(term: Node) -> bool:
+    return type(term) is URIRef and (str.startswith(term, str(XSD)) or term in DATATYPES)
 
 
 def unsupported_constructs(triples: Iterable[Triple]) -> set[Node]:
-    """OWL terms in the input that this engine has no rules for."""
-    used = set()
-    for _s, p, o in triples:
-        if p in UNSUPPORTED:
-            used.add(p)
-        elif o in UNSUPPORTED and p == TYPE:
+    """OWL terms or usages in the input that this engine has no rules for,
+    or on which owlrl's closure is not the rule tables' (see the module
+    docstring); empty when the engine gives owlrl's closure. KgError for a
+    property chain whose list cannot be read one way."""
+    used, watched = set(), defaultdict(list)
+    # one cheap pass (C-level string tests first: this runs on every build),
+    # then the few predicates that need a closer look
+    for t in triples:
+        s, p, o = t
+        if p in WATCHED:
+            watched[p].append(t)
+        if type(s) is URIRef and str.startswith(s, W3) and _is_builtin(s) and not _is_harmless(p, o):
+            used.add(s)
+        if type(o) is URIRef and str.startswith(o, W3) and o in RULE_PREDICATES:
             used.add(o)
+    used.update(p for p in watched if p in UNSUPPORTED)
+    used.update(o for _s, _p, o in watched[TYPE] if o in UNSUPPORTED or _is_datatype(o))
+    if any(type(o) is Literal or _is_builtin(o) for _s, _p, o in watched[SAME_AS]):
+        used.add(SAME_AS)
+    used.update(o for _s, _p, o in watched[EQ_CLASS] if _is_builtin(o))
+    if _ill_formed_chain_lists(watched):
+        used.add(CHAIN)
     return used
+
+
+def _ill_formed_chain_lists(watched: dict[Node, list[Triple]]) -> bool:
+    """A chain list owlrl and this engine would read differently: a cell
+    without rdf:first or rdf:rest (no rdf:nil at the end), or one that is
+    owl:sameAs something (its members would move). Raises KgError for a list
+    no reasoner reads one way: a cell with several rdf:first or rdf:rest (owlrl
+    takes one at random) or a cycle (owlrl stops)."""
+    firsts, rests = defaultdict(list), defaultdict(list)
+    for s, _p, o in watched[FIRST]:
+        firsts[s].append(o)
+    for s, _p, o in watched[REST]:
+        rests[s].append(o)
+    same = {term for s, _p, o in watched[SAME_AS] for term in (s, o)}
+    ill_formed = False
+    for prop, _p, head in watched[CHAIN]:
+        node, seen = head, set()
+        while node != NIL and not (node in same or not firsts[node] or not rests[node]):
+            if node in seen or len(firsts[node]) > 1 or len(rests[node]) > 1:
+                what = "comes round again" if node in seen else "has several rdf:first or rdf:rest"
+                raise KgError(f"the owl:propertyChainAxiom list of {prop.n3()} is not a list: "
+                              f"its cell {node.n3()} {what}")
+            seen.add(node)
+            node = rests[node][0]
+        ill_formed = ill_formed or node != NIL
+    return ill_formed
 
 
 class Store:
@@ -113,9 +202,13 @@ class Engine:
         # None when a chain axiom or list cell arrived since it was built
         self._chain_links: dict[Node, list] | None = None
         self._has_same_as = False  # no eq-rep-* work until an owl:sameAs arrives
+        self._thing_used = False  # no rdf:type owl:Thing until owl:Thing has consequences
+        # transitive property -> subject -> objects, for the edges that did
+        # not come from prp-trp: the left-linear join partner
+        self._trp_base: dict[Node, dict[Node, set[Node]]] = {}
         # one object per distinct term, so that set and dict look-ups succeed
         # on identity instead of calling rdflib's (slow) term equality
-        self._terms: dict[Node, Node] = {term: term for term in VOCABULARY}
+        self._terms: dict[Node, Node] = {term: term for term in INTERNED}
 
     # ------------------------------------------------------------ public
     def intern(self, t: Triple) -> Triple:
@@ -127,10 +220,25 @@ class Engine:
             t = self.intern(t)
             if self.store.add(t):
                 self._agenda.append(t)
+        # cls-thing, cls-nothing1: axioms that scm-cls then builds on
+        for c, rule in ((THING, "cls-thing"), (NOTHING, "cls-nothing1")):
+            self.derive((c, TYPE, CLASS), rule, ())
 
     def derive(self, t: Triple, rule: str, premises: tuple[Triple, ...]) -> bool:
-        """Add a derived triple (also used for domain rules)."""
-        if type(t[0]) is Literal or t in self.store.triples:
+        """Add a derived triple (also used for domain rules).
+
+        Two kinds of typing are left out while they can lead nowhere (they
+        are noise, and a quarter of the real graph's closure): a literal's
+        datatype (the guard keeps datatypes out of every premise but this
+        one) and membership of owl:Thing (with the sub-class, domain and
+        range triples that lead to it), until something is said about
+        owl:Thing: :meth:`_thing_in_use` then derives what was left out."""
+        s, p, o = t
+        if o is THING and not self._thing_used and (p is TYPE or p is SUB_CLASS or p is DOMAIN or p is RANGE):
+            return False
+        if (p is TYPE and type(s) is Literal and _is_datatype(o)) or type(p) is Literal:
+            return False
+        if t in self.store.triples:
             return False
         self.store.add(t)
         self.why[t] = (rule, premises)
@@ -148,6 +256,10 @@ class Engine:
     def _fire(self, t: Triple) -> None:
         s, p, o = t
         self.store.index(t)
+        if not self._thing_used and (
+                (s is THING and o is not THING and o is not CLASS)
+                or (o is THING and s is not THING and (p is EQ_CLASS or p is SAME_AS))):
+            self._thing_in_use()
         if p in LIST_PREDICATES:
             self._chain_links = None
             if p != CHAIN:  # a list cell may complete a chain axiom seen before
@@ -158,14 +270,26 @@ class Engine:
         if handler is not None:
             handler(t)
         if self._has_same_as and p is not SAME_AS and (
-                self.store.objects(s, SAME_AS) or self.store.objects(o, SAME_AS)):
+                self.store.objects(s, SAME_AS) or self.store.objects(o, SAME_AS)
+                or self.store.objects(p, SAME_AS)):
             self._replace_same(t)
+
+    def _thing_in_use(self) -> None:
+        """owl:Thing has a consequence (a super-class, an equivalent, a
+        restriction on it …): run again the triples whose object it is, so
+        that the typings derive() left out are derived and followed."""
+        self._thing_used = True
+        about = [(s, p, THING) for p, by_o in list(self.store.po.items()) for s in list(by_o.get(THING, ()))]
+        for t in about:
+            self._fire(t)
+        for c in list(self.store.subjects(TYPE, CLASS)):
+            self._scm_cls((c, TYPE, CLASS))
 
     @property
     def _schema_handlers(self) -> dict:
         handlers = self.__dict__.get("_handlers")
         if handlers is None:
-            restriction = lambda t: self._restriction_schema(t[0])  # noqa: E731
+            restriction = self._restriction_schema
             handlers = self.__dict__["_handlers"] = {
                 TYPE: self._typed, SUB_CLASS: self._sub_class, SUB_PROP: self._sub_property,
                 DOMAIN: self._domain_range_schema, RANGE: self._domain_range_schema,
@@ -181,18 +305,17 @@ class Engine:
         st = self.store
         for c in st.objects(p, DOMAIN):
             self.derive((s, TYPE, c), "prp-dom", ((p, DOMAIN, c), t))
-        if type(o) is not Literal:
-            for c in st.objects(p, RANGE):
-                self.derive((o, TYPE, c), "prp-rng", ((p, RANGE, c), t))
-            types = st.objects(p, TYPE)
-            if SYMMETRIC in types:
-                self.derive((o, p, s), "prp-symp", ((p, TYPE, SYMMETRIC), t))
-            if TRANSITIVE in types:
-                self._transitive_step(t)
-            for q in st.objects(p, INVERSE):
-                self.derive((o, q, s), "prp-inv1", ((p, INVERSE, q), t))
-            for q in st.subjects(INVERSE, p):
-                self.derive((o, q, s), "prp-inv2", ((q, INVERSE, p), t))
+        for c in st.objects(p, RANGE):
+            self.derive((o, TYPE, c), "prp-rng", ((p, RANGE, c), t))
+        types = st.objects(p, TYPE)
+        if SYMMETRIC in types:
+            self.derive((o, p, s), "prp-symp", ((p, TYPE, SYMMETRIC), t))
+        if TRANSITIVE in types:
+            self._transitive_step(t)
+        for q in st.objects(p, INVERSE):
+            self.derive((o, q, s), "prp-inv1", ((p, INVERSE, q), t))
+        for q in st.subjects(INVERSE, p):
+            self.derive((o, q, s), "prp-inv2", ((q, INVERSE, p), t))
         for q in st.objects(p, SUB_PROP):
             self.derive((s, q, o), "prp-spo1", ((p, SUB_PROP, q), t))
         for q in st.objects(p, EQ_PROP):
@@ -200,16 +323,24 @@ class Engine:
         for q in st.subjects(EQ_PROP, p):
             self.derive((s, q, o), "prp-eqp2", ((q, EQ_PROP, p), t))
         for c in st.subjects(ON_PROP, p):
-            value = st.value(c, HAS_VALUE)
-            if value is not None and value == o:
+            if o in st.objects(c, HAS_VALUE):
                 self.derive((s, TYPE, c), "cls-hv2", ((c, HAS_VALUE, o), (c, ON_PROP, p), t))
         self._chains_through(t)
 
     def _transitive_step(self, t: Triple) -> None:
+        """prp-trp in its left-linear form: T(w, z) from T(w, s) and a base
+        edge B(s, z), where T is every p triple and B those that did not come
+        from prp-trp. B+ is the closure of T (an edge first derived by
+        prp-trp is in B+ already), and each T triple meets only its out-edges
+        in B: a chain costs its closure's size, not that size times n."""
         s, p, o = t
         axiom = (p, TYPE, TRANSITIVE)
-        for z in list(self.store.objects(o, p)):
+        base = self._trp_base.setdefault(p, {})
+        for z in list(base.get(o, ())):
             self.derive((s, p, z), "prp-trp", (axiom, t, (o, p, z)))
+        if self.why.get(t, ("",))[0] == "prp-trp":
+            return
+        base.setdefault(s, set()).add(o)
         for w in list(self.store.subjects(p, s)):
             self.derive((w, p, o), "prp-trp", (axiom, (w, p, s), t))
 
@@ -277,21 +408,45 @@ class Engine:
             self.derive((x, TYPE, d), "cax-eqc1", ((c, EQ_CLASS, d), t))
         for d in st.subjects(EQ_CLASS, c):
             self.derive((x, TYPE, d), "cax-eqc2", ((d, EQ_CLASS, c), t))
-        value, prop = st.value(c, HAS_VALUE), st.value(c, ON_PROP)
-        if value is not None and prop is not None:
-            self.derive((x, prop, value), "cls-hv1", ((c, HAS_VALUE, value), (c, ON_PROP, prop), t))
-        if c == TRANSITIVE:
+        for value in st.objects(c, HAS_VALUE):
+            for prop in st.objects(c, ON_PROP):
+                self.derive((x, prop, value), "cls-hv1", ((c, HAS_VALUE, value), (c, ON_PROP, prop), t))
+        if c is TRANSITIVE:
+            # every x triple so far is a base edge (none came from prp-trp)
+            base = self._trp_base.setdefault(x, {})
+            pairs = list(st.pairs(x))
+            for s, o in pairs:
+                base.setdefault(s, set()).add(o)
+            for s, o in pairs:
+                for z in list(base.get(o, ())):
+                    self.derive((s, x, z), "prp-trp", (t, (s, x, o), (o, x, z)))
+        elif c is SYMMETRIC:
             for s, o in list(st.pairs(x)):
-                self._transitive_step((s, x, o))
-        elif c == SYMMETRIC:
-            for s, o in list(st.pairs(x)):
-                if type(o) is not Literal:
-                    self.derive((o, x, s), "prp-symp", (t, (s, x, o)))
+                self.derive((o, x, s), "prp-symp", (t, (s, x, o)))
+        elif c is CLASS:
+            self._scm_cls(t)
+        elif c in PROPERTY_KINDS:
+            self.derive((x, SUB_PROP, x), "scm-op", (t,))
+            self.derive((x, EQ_PROP, x), "scm-op", (t,))
 
-    def _restriction_schema(self, c: Node) -> None:
-        value, prop = self.store.value(c, HAS_VALUE), self.store.value(c, ON_PROP)
-        if value is None or prop is None:
-            return
+    def _scm_cls(self, t: Triple) -> None:
+        """scm-cls: a class is its own sub- and equivalent class, under
+        owl:Thing and over owl:Nothing (noise, but premises of scm-sco)."""
+        c = t[0]
+        for conclusion in ((c, SUB_CLASS, c), (c, EQ_CLASS, c), (c, SUB_CLASS, THING), (NOTHING, SUB_CLASS, c)):
+            self.derive(conclusion, "scm-cls", (t,))
+
+    def _restriction_schema(self, t: Triple) -> None:
+        """cls-hv1/2 for the pairs of value and property that include t (a
+        restriction may name several of each: every pair counts)."""
+        c, kind, new = t
+        values = [new] if kind is HAS_VALUE else list(self.store.objects(c, HAS_VALUE))
+        props = [new] if kind is ON_PROP else list(self.store.objects(c, ON_PROP))
+        for value in values:
+            for prop in props:
+                self._restriction_pair(c, value, prop)
+
+    def _restriction_pair(self, c: Node, value: Node, prop: Node) -> None:
         premises = ((c, HAS_VALUE, value), (c, ON_PROP, prop))
         for x in list(self.store.subjects(TYPE, c)):
             self.derive((x, prop, value), "cls-hv1", premises + ((x, TYPE, c),))
@@ -304,6 +459,8 @@ class Engine:
     # ------------------------------------------------------------ scm-*: schema meets schema
     def _sub_class(self, t: Triple) -> None:
         c1, _, c2 = t
+        if c1 is c2:  # scm-cls's reflexive triple: every rule would restate its premise
+            return
         st = self.store
         for x in list(st.subjects(TYPE, c1)):
             self.derive((x, TYPE, c2), "cax-sco", (t, (x, TYPE, c1)))
@@ -318,16 +475,23 @@ class Engine:
         scm-eqc2/scm-eqp2: each under the other makes them equivalent."""
         a, relation, b = t
         st = self.store
+        # like owlrl, never a reflexive triple from transitivity (scm-cls and
+        # scm-op state those for declared classes and properties)
         for c in list(st.objects(b, relation)):
-            self.derive((a, relation, c), transitive_rule, (t, (b, relation, c)))
+            if c is not a:
+                self.derive((a, relation, c), transitive_rule, (t, (b, relation, c)))
         for z in list(st.subjects(relation, a)):
-            self.derive((z, relation, b), transitive_rule, ((z, relation, a), t))
+            if z is not b:
+                self.derive((z, relation, b), transitive_rule, ((z, relation, a), t))
         if a in st.objects(b, relation):
             self.derive((a, equivalent, b), mutual_rule, (t, (b, relation, a)))
             self.derive((b, equivalent, a), mutual_rule, ((b, relation, a), t))
 
     def _sub_property(self, t: Triple) -> None:
         p1, _, p2 = t
+        if p1 is p2:  # scm-op's reflexive triple: a premise of scm-hv only
+            self._scm_hv_for(p1)
+            return
         st = self.store
         for s, o in list(st.pairs(p1)):
             self.derive((s, p2, o), "prp-spo1", (t, (s, p1, o)))
@@ -342,24 +506,20 @@ class Engine:
         """scm-hv: restrictions with one value on a property and its super-property."""
         st = self.store
         for c1 in list(st.subjects(ON_PROP, p1)):
-            value = st.value(c1, HAS_VALUE)
-            if value is None:
-                continue
-            for p2 in list(st.objects(p1, SUB_PROP)):
-                for c2 in list(st.subjects(ON_PROP, p2)):
-                    if value in st.objects(c2, HAS_VALUE):
-                        premises = ((c1, HAS_VALUE, value), (c1, ON_PROP, p1),
-                                    (c2, HAS_VALUE, value), (c2, ON_PROP, p2), (p1, SUB_PROP, p2))
-                        self.derive((c1, SUB_CLASS, c2), "scm-hv", premises)
+            for value in list(st.objects(c1, HAS_VALUE)):
+                for p2 in list(st.objects(p1, SUB_PROP)):
+                    for c2 in list(st.subjects(ON_PROP, p2)):
+                        if value in st.objects(c2, HAS_VALUE):
+                            premises = ((c1, HAS_VALUE, value), (c1, ON_PROP, p1),
+                                        (c2, HAS_VALUE, value), (c2, ON_PROP, p2), (p1, SUB_PROP, p2))
+                            self.derive((c1, SUB_CLASS, c2), "scm-hv", premises)
 
     def _domain_range_schema(self, t: Triple) -> None:
         p, kind, c = t
         st = self.store
         rule = "prp-dom" if kind == DOMAIN else "prp-rng"
         for s, o in list(st.pairs(p)):
-            target = s if kind == DOMAIN else o
-            if type(target) is not Literal:
-                self.derive((target, TYPE, c), rule, (t, (s, p, o)))
+            self.derive((s if kind == DOMAIN else o, TYPE, c), rule, (t, (s, p, o)))
         scm = "scm-dom1" if kind == DOMAIN else "scm-rng1"
         for d in list(st.objects(c, SUB_CLASS)):
             self.derive((p, kind, d), scm, (t, (c, SUB_CLASS, d)))
@@ -369,6 +529,8 @@ class Engine:
 
     def _equivalent_class(self, t: Triple) -> None:
         c1, _, c2 = t
+        if c1 is c2:
+            return
         self.derive((c1, SUB_CLASS, c2), "scm-eqc1", (t,))
         self.derive((c2, SUB_CLASS, c1), "scm-eqc1", (t,))
         for x in list(self.store.subjects(TYPE, c1)):
@@ -378,6 +540,8 @@ class Engine:
 
     def _equivalent_property(self, t: Triple) -> None:
         p1, _, p2 = t
+        if p1 is p2:
+            return
         self.derive((p1, SUB_PROP, p2), "scm-eqp1", (t,))
         self.derive((p2, SUB_PROP, p1), "scm-eqp1", (t,))
         for s, o in list(self.store.pairs(p1)):
@@ -388,17 +552,15 @@ class Engine:
     def _inverse_schema(self, t: Triple) -> None:
         p, _, q = t
         for s, o in list(self.store.pairs(p)):
-            if type(o) is not Literal:
-                self.derive((o, q, s), "prp-inv1", (t, (s, p, o)))
+            self.derive((o, q, s), "prp-inv1", (t, (s, p, o)))
         for s, o in list(self.store.pairs(q)):
-            if type(o) is not Literal:
-                self.derive((o, p, s), "prp-inv2", (t, (s, q, o)))
+            self.derive((o, p, s), "prp-inv2", (t, (s, q, o)))
 
     # ------------------------------------------------------------ eq-*: owl:sameAs
     def _same_as(self, t: Triple) -> None:
         x, _, y = t
         self._has_same_as = True
-        if x == y or type(y) is Literal:
+        if x == y:
             return
         self.derive((y, SAME_AS, x), "eq-sym", (t,))
         for z in list(self.store.objects(y, SAME_AS)):
@@ -410,16 +572,20 @@ class Engine:
         for p, by_o in list(self.store.po.items()):
             for s in list(by_o.get(x, ())):
                 self.derive((s, p, y), "eq-rep-o", (t, (s, p, x)))
+        for s, o in list(self.store.pairs(x)):
+            self.derive((s, y, o), "eq-rep-p", (t, (s, x, o)))
 
     def _replace_same(self, t: Triple) -> None:
         s, p, o = t
         for s2 in list(self.store.objects(s, SAME_AS)):
             if s2 != s:
                 self.derive((s2, p, o), "eq-rep-s", ((s, SAME_AS, s2), t))
-        if type(o) is not Literal:
-            for o2 in list(self.store.objects(o, SAME_AS)):
-                if o2 != o:
-                    self.derive((s, p, o2), "eq-rep-o", ((o, SAME_AS, o2), t))
+        for o2 in list(self.store.objects(o, SAME_AS)):
+            if o2 != o:
+                self.derive((s, p, o2), "eq-rep-o", ((o, SAME_AS, o2), t))
+        for p2 in list(self.store.objects(p, SAME_AS)):
+            if p2 != p:
+                self.derive((s, p2, o), "eq-rep-p", ((p, SAME_AS, p2), t))
 
 
 def is_blank(t: Triple) -> bool:

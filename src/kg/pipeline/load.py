@@ -16,6 +16,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from kg.errors import InputError
+from kg.pipeline.literals import canonical, canonical_triples, lexical_problem
 from kg.nesting import too_deep
 from kg.paths import project_dir
 
@@ -24,6 +25,7 @@ INFERRED = URIRef(GRAPH + "inferred")
 LAYERS = ("ontology", "data")
 MAX_NESTING = 64  # brackets inside one another in a data file, checked before the parser recurses
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+CANONICAL = ("http://www.w3.org/2001/XMLSchema#decimal", "http://www.w3.org/2001/XMLSchema#integer")
 BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
@@ -71,6 +73,7 @@ def parse_file(item: InputFile, into: Graph | None = None) -> Graph:
         message = f"{type(err).__name__}: {err}".splitlines()[0]
         raise InputError(item.display, *_line_col(text, _quoted_offset(text, str(err))), message) from None
     _check_terms(graph, text, item.display)
+    canonical_triples(graph)
     return graph
 
 
@@ -97,7 +100,11 @@ class RdflibTerms:
         if node.language:
             return Literal(node.value, lang=node.language)
         datatype = node.datatype.value
-        return Literal(node.value) if datatype == XSD_STRING else Literal(node.value, datatype=self(node.datatype))
+        if datatype == XSD_STRING:
+            return Literal(node.value)
+        literal = Literal(node.value, datatype=self(node.datatype))
+        # one term per number, whichever writer (kg.pipeline.literals)
+        return canonical(literal) if datatype in CANONICAL else literal
 
 
 def _parse_fast(text: str, item: InputFile, graph: Graph) -> bool:
@@ -120,13 +127,24 @@ def _parse_fast(text: str, item: InputFile, graph: Graph) -> bool:
 
 def _check_terms(graph: Graph, text: str, display: str) -> None:
     """What rdflib lets through with a warning at most: IRIs with characters
-    no IRI may hold, literals as subjects, ill-typed literals, lone surrogates."""
+    no IRI may hold, literals as subjects, lone surrogates, and ill-typed
+    literals (all of them, in one line: the first, then where the others are)."""
+    ill_typed = []
     for triple in graph:
         for position, term in enumerate(triple):
             problem = _term_problem(term, position)
             if problem:
                 where = _line_col(text, _offset_of(text, term))
                 raise InputError(display, *where, problem)
+        if isinstance(triple[2], Literal):
+            why = lexical_problem(triple[2]) or ("ill-typed" if triple[2].ill_typed else None)
+            if why:
+                ill_typed.append((_line_col(text, _offset_of(text, triple[2])), triple[2], why))
+    if ill_typed:
+        ill_typed.sort(key=lambda item: item[0])
+        (line, col), term, why = ill_typed[0]
+        others = "; also at " + ", ".join(f"{n}:{c}" for (n, c), _t, _w in ill_typed[1:]) if len(ill_typed) > 1 else ""
+        raise InputError(display, line, col, f"ill-typed literal {term.n3()[:80]} (dt-not-type): {why}{others}")
 
 
 def _term_problem(term, position: int) -> str | None:
@@ -135,8 +153,6 @@ def _term_problem(term, position: int) -> str | None:
     if isinstance(term, Literal):
         if position == 0:
             return f"a literal cannot be a subject: {term.n3()[:60]}"
-        if term.ill_typed:
-            return f"ill-typed literal {term.n3()[:80]}"
     if isinstance(term, (URIRef, Literal)):
         try:
             str(term).encode("utf-8")

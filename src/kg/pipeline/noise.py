@@ -3,8 +3,10 @@
 Used on our own inferences and on plain owlrl's alike, so the two can be
 compared: triples about the built-in vocabularies (rdf:, rdfs:, owl:, xsd:
 subjects), literal typing, reflexive owl:sameAs / subclass / subproperty /
-equivalence, the trivial owl:Thing, and triples about anonymous class
-expressions (blank nodes), which have no IRI to show or link to.
+equivalence, the trivial owl:Thing, triples about anonymous class
+expressions (blank nodes), which have no IRI to show or link to, and
+triples whose predicate is not an IRI (derived through an anonymous
+inverse property; RDF has no such triple, and no store would read it).
 """
 from __future__ import annotations
 
@@ -33,6 +35,8 @@ def is_noise(triple) -> bool:
     # exact types first: this runs on every inferred triple, and rdflib's
     # isinstance checks go through abstract base classes
     if type(s) is not URIRef and isinstance(s, NOT_IRI):
+        return True
+    if type(p) is not URIRef:
         return True
     if type(o) is not URIRef and type(o) is not Literal and isinstance(o, BNode):
         return True

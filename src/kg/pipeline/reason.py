@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass, field
 
+from kg.errors import KgError
 from kg.pipeline.noise import is_noise
 from kg.pipeline.engine import Engine, unsupported_constructs
 from kg.pipeline.rules import Rule
@@ -20,6 +21,7 @@ class Inference:
     why: dict = field(default_factory=dict)  # triple -> (rule name, premises)
     rounds: int = 0
     engine: str = "kg"
+    closure: set = field(default_factory=set)  # everything that holds, noise too: for kg.pipeline.consistency
 
 
 def reason(asserted: set, rules: list[Rule], progress=None) -> Inference:
@@ -61,7 +63,7 @@ def _reason(asserted: set, rules: list[Rule], progress=None) -> Inference:
         if not added:
             break
     inferred = {t for t in engine.why if t not in asserted and not is_noise(t)}
-    return Inference(inferred, engine.why, rounds)
+    return Inference(inferred, engine.why, rounds, closure=engine.store.triples)
 
 
 def _reason_with_owlrl(asserted: set, rules: list[Rule], progress=None) -> Inference:
@@ -75,7 +77,10 @@ def _reason_with_owlrl(asserted: set, rules: list[Rule], progress=None) -> Infer
     rounds = 0
     while True:
         rounds += 1
-        owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
+        try:
+            owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
+        except ValueError as err:  # rdflib's Graph.items on a cyclic list
+            raise KgError(f"reason: an rdf:List is not a list ({err})") from None
         added = 0
         for rule in rules:
             for conclusion, _premises in rule.matches(lambda p: graph.triples((None, p, None))):
@@ -85,4 +90,4 @@ def _reason_with_owlrl(asserted: set, rules: list[Rule], progress=None) -> Infer
         if not added:
             break
     inferred = {t for t in graph if t not in asserted and not is_noise(t)}
-    return Inference(inferred, {}, rounds, engine="owlrl")
+    return Inference(inferred, {}, rounds, engine="owlrl", closure=set(graph))

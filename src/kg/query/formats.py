@@ -12,7 +12,9 @@ import csv
 import io
 import json
 
-from rdflib import BNode, Literal, URIRef
+from rdflib import XSD, BNode, Literal, URIRef
+from rdflib.plugins.serializers.trig import TrigSerializer
+from rdflib.plugins.serializers.turtle import TurtleSerializer
 
 TABLE_FORMATS = ("json", "xml", "csv", "tsv")
 GRAPH_FORMATS = ("turtle", "nt", "json-ld", "xml")
@@ -23,7 +25,7 @@ def serialize(result, fmt: str) -> bytes:
     if result.kind == "CONSTRUCT":
         if fmt not in GRAPH_FORMATS:
             raise ValueError(f"unknown graph format {fmt!r}")
-        return result.graph.serialize(format=fmt, encoding="utf-8")
+        return rdf_text(result.graph, fmt).encode("utf-8")
     if fmt == "json":
         return _json(result)
     if fmt == "csv":
@@ -35,6 +37,36 @@ def serialize(result, fmt: str) -> bytes:
         result.to_rdflib().serialize(buffer, format="xml")
         return buffer.getvalue()
     raise ValueError(f"unknown result format {fmt!r}")
+
+
+# ---------------------------------------------------------------- RDF
+class _KeepsDecimals:
+    """rdflib writes "85"^^xsd:decimal as a bare 85.0, which reads back as
+    another term ("85.0"): a decimal without a point is written quoted."""
+
+    def label(self, node, position):
+        if type(node) is Literal and node.datatype == XSD.decimal and "." not in node:
+            return node.n3()
+        return super().label(node, position)
+
+
+class _Turtle(_KeepsDecimals, TurtleSerializer):
+    pass
+
+
+class _Trig(_KeepsDecimals, TrigSerializer):
+    pass
+
+
+def rdf_text(graph, fmt: str) -> str:
+    """The graph (a Dataset for TriG) in an RDF format, every term as it is
+    in the graph (see kg.pipeline.literals)."""
+    writer = {"turtle": _Turtle, "trig": _Trig}.get(fmt)
+    if writer is None:
+        return graph.serialize(format=fmt)
+    buffer = io.BytesIO()
+    writer(graph).serialize(buffer, encoding="utf-8")
+    return buffer.getvalue().decode("utf-8")
 
 
 # ---------------------------------------------------------------- JSON

@@ -19,6 +19,7 @@ from rdflib.plugins.sparql import prepareQuery
 
 from kg.errors import QueryError
 from kg.paths import project_dir
+from kg.query.formats import rdf_text
 from kg.terms import parse_term
 
 PARAM = re.compile(r"^#\s*param:\s*(\w+)\s*(?:[—-]+\s*(.*))?$")
@@ -116,7 +117,7 @@ def format_result(result, fmt: str) -> str:
                       "ntriples": "nt", "jsonld": "json-ld", "json-ld": "json-ld", "xml": "xml"}.get(fmt)
         if rdf_format is None:
             raise QueryError(f"--format: {fmt} is not an RDF format (ttl, nt, jsonld, xml)")
-        return result.graph.serialize(format=rdf_format)
+        return rdf_text(result.graph, rdf_format)
     if fmt == "table":
         return _table(result)
     if fmt in ("csv", "tsv", "json", "xml"):
