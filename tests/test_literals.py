@@ -56,11 +56,15 @@ def test_kg_validate_reports_every_ill_typed_literal_with_file_line_and_column(p
         'ex:work ex:year "20x1"^^xsd:gYear .\n'
         'ex:other ex:day "2023-02-29"^^xsd:date ;\n'
         '    ex:count "1.5"^^xsd:integer .\n', encoding="utf-8")
+    (project_copy / "data" / "zz-typed-too.ttl").write_text(
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        '<http://example.org/w> <http://example.org/on> "2023-13-01"^^xsd:date .\n', encoding="utf-8")
     assert main(["validate"]) == 2
-    err = capsys.readouterr().err
-    line = next(line for line in err.splitlines() if "zz-typed" in line)
-    assert line.startswith('kg: data/zz-typed.ttl:4:17: ill-typed literal "20x1"^^')
-    assert "also at 5:17, 6:14" in line
+    err = capsys.readouterr().err.splitlines()
+    assert [line.split(": ill-typed literal ")[0] for line in err if "ill-typed" in line] == [
+        "data/zz-typed-too.ttl:2:48", "data/zz-typed.ttl:4:17", "data/zz-typed.ttl:5:17", "data/zz-typed.ttl:6:14"]
+    assert any(line.startswith('data/zz-typed.ttl:4:17: ill-typed literal "20x1"^^') and "dt-not-type" in line
+               for line in err)
 
 
 def test_every_writer_gives_back_the_artefacts_terms(built, tmp_path):

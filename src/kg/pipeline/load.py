@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from kg.errors import InputError
+from kg.errors import InputError, ValidationFailed
 from kg.pipeline.literals import canonical, canonical_triples, lexical_problem
 from kg.nesting import too_deep
 from kg.paths import project_dir
@@ -27,6 +27,11 @@ MAX_NESTING = 64  # brackets inside one another in a data file, checked before t
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 CANONICAL = ("http://www.w3.org/2001/XMLSchema#decimal", "http://www.w3.org/2001/XMLSchema#integer")
 BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+class IllTypedLiterals(ValidationFailed):
+    """Literals whose lexical form is not in their datatype's lexical space
+    (OWL 2 RL's dt-not-type), one ``FILE:LINE:COL`` line each."""
 
 
 @dataclass(frozen=True)
@@ -128,7 +133,8 @@ def _parse_fast(text: str, item: InputFile, graph: Graph) -> bool:
 def _check_terms(graph: Graph, text: str, display: str) -> None:
     """What rdflib lets through with a warning at most: IRIs with characters
     no IRI may hold, literals as subjects, lone surrogates, and ill-typed
-    literals (all of them, in one line: the first, then where the others are)."""
+    literals (all of them, a line each; the file is parsed all the same, so that
+    :func:`load_dataset` can go on and report the other files' too)."""
     ill_typed = []
     for triple in graph:
         for position, term in enumerate(triple):
@@ -141,10 +147,8 @@ def _check_terms(graph: Graph, text: str, display: str) -> None:
             if why:
                 ill_typed.append((_line_col(text, _offset_of(text, triple[2])), triple[2], why))
     if ill_typed:
-        ill_typed.sort(key=lambda item: item[0])
-        (line, col), term, why = ill_typed[0]
-        others = "; also at " + ", ".join(f"{n}:{c}" for (n, c), _t, _w in ill_typed[1:]) if len(ill_typed) > 1 else ""
-        raise InputError(display, line, col, f"ill-typed literal {term.n3()[:80]} (dt-not-type): {why}{others}")
+        raise IllTypedLiterals([f"{display}:{line}:{col}: ill-typed literal {term.n3()[:80]} (dt-not-type): {why}"
+                                for (line, col), term, why in sorted(ill_typed, key=lambda item: item[0])])
 
 
 def _term_problem(term, position: int) -> str | None:
@@ -186,10 +190,16 @@ def _position(err: BadSyntax) -> tuple[int, int]:
 def load_dataset(files: list[InputFile] | None = None) -> tuple[Dataset, dict[URIRef, InputFile]]:
     """All inputs as one Dataset with a named graph per file."""
     dataset = Dataset()
-    by_graph = {}
+    by_graph, ill_typed = {}, []
     for item in files if files is not None else input_files():
-        graph = parse_file(item, into=dataset.graph(item.graph_iri))
+        graph = dataset.graph(item.graph_iri)
+        try:
+            parse_file(item, into=graph)
+        except IllTypedLiterals as err:  # every file's are reported, then the load stops
+            ill_typed += err.lines
         for prefix, ns in graph.namespaces():
             dataset.bind(prefix, ns, override=False)
         by_graph[item.graph_iri] = item
+    if ill_typed:
+        raise IllTypedLiterals(ill_typed)
     return dataset, by_graph
