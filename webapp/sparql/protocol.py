@@ -34,7 +34,7 @@ def read_request() -> str | None:
     elif request.method == "POST" and mime not in FORMS:
         raise UnsupportedMediaType("POST needs application/x-www-form-urlencoded or application/sparql-query")
     else:
-        text = request.values.get("query")
+        text = _one("query")
     if text is None or not text.strip():
         if request.accept_mimetypes.accept_html or not request.headers.get("Accept"):
             return None
@@ -43,6 +43,14 @@ def read_request() -> str | None:
 
 
 FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _one(name: str) -> str | None:
+    """A parameter given at most once (the SPARQL 1.1 Protocol: two queries are a 400)."""
+    values = request.values.getlist(name)
+    if len(values) > 1:
+        raise BadRequest(f"the {name} parameter is given {len(values)} times; give it once")
+    return values[0] if values else None
 
 
 def _body_text() -> str:

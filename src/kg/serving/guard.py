@@ -19,6 +19,7 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import expandUnicodeEscapes, parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
+from kg.query.syntax import syntax_message
 from kg.serving.cost_guard import refuse_costly, walk
 from kg.errors import QueryError, Refused, TooLarge
 from kg.serving.limits import Limits
@@ -61,11 +62,11 @@ def _parse(text: str) -> CompValue:
     except ParseException as err:
         if is_update(text):
             raise Refused(READ_ONLY) from None
-        raise QueryError(f"syntax error at line {err.lineno}, column {err.col}: {err.msg}") from None
+        raise QueryError(syntax_message(err, text)) from None
     except RecursionError:
         raise QueryError("query nested too deeply to parse") from None
-    except Exception as err:  # rdflib's algebra raises plain exceptions for scoping errors
-        raise QueryError(f"query rejected: {err}".splitlines()[0]) from None
+    except Exception as err:  # rdflib's algebra raises plain exceptions for unknown prefixes and scoping errors
+        raise QueryError(syntax_message(err, text)) from None
 
 
 def is_update(text: str) -> bool:

@@ -17,6 +17,7 @@ class Limits:
     max_nesting: int = 24          # brackets { ( [ inside one another, checked before parsing (400)
     workers: int = 2               # query processes, each holding the store
     queue_timeout: float = 30.0    # seconds a query may wait for a free worker (503 after)
+    queue_length: int = 16         # queries that may wait for a worker at once (503 past it)
     worker_memory_mb: int = 2048   # address-space limit of a worker (MemoryError, not the OOM killer)
     rate: float = 50.0             # requests per second one client may sustain (0: no budget)
     burst: int = 500               # requests one client may send at once
