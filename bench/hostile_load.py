@@ -64,20 +64,22 @@ HOSTILE = {  # shape -> query text; {n} makes each one distinct
 }
 
 
-def fetch(port: int, source: str, path: str, accept: str) -> tuple[int | None, float]:
-    """(status or None if unanswered in time, seconds) of one GET from ``source``."""
+def fetch(port: int, source: str, path: str, accept: str) -> tuple[int | None, float, str]:
+    """(status or None if unanswered in time, seconds, the start of an error's
+    text) of one GET from ``source``."""
     began = time.perf_counter()
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=UNANSWERED_AFTER,
                                             source_address=(source, 0))
     try:
         connection.request("GET", path, headers={"Accept": accept})
         response = connection.getresponse()
-        response.read()
-        return response.status, time.perf_counter() - began
+        body = response.read()
+        said = body[:100].decode("utf-8", "replace").strip() if response.status >= 400 else ""
+        return response.status, time.perf_counter() - began, said
     except (socket.timeout, TimeoutError):
-        return None, time.perf_counter() - began
-    except OSError:
-        return 0, time.perf_counter() - began  # refused or reset: counted apart from unanswered
+        return None, time.perf_counter() - began, ""
+    except OSError as err:
+        return 0, time.perf_counter() - began, str(err)  # refused or reset: counted apart from unanswered
     finally:
         connection.close()
 
@@ -92,11 +94,14 @@ class Tally:
         self.latency = {"page": [], "sparql": []}
         self.statuses: dict[str, dict] = {"good": {}, "hostile": {}}
         self.good_ok = 0
+        self.said: dict[str, str] = {}  # "who status" -> the first error text seen
 
-    def add(self, who: str, kind: str, status, took: float) -> None:
+    def add(self, who: str, kind: str, status, took: float, said: str = "") -> None:
         with self.lock:
             key = "unanswered" if status is None else str(status)
             self.statuses[who][key] = self.statuses[who].get(key, 0) + 1
+            if said:
+                self.said.setdefault(f"{who} {key}", said)
             if who == "good" and status == 200:
                 self.good_ok += 1
                 self.latency[kind].append(took)
@@ -108,8 +113,7 @@ def good_client(port: int, source: str, deadline: float, tally: Tally) -> None:
         kind, what = GOOD[i % len(GOOD)]
         i += 1
         path, accept = (what, "text/html") if kind == "page" else (sparql_path(what), "application/sparql-results+json")
-        status, took = fetch(port, source, path, accept)
-        tally.add("good", kind, status, took)
+        tally.add("good", kind, *fetch(port, source, path, accept))
 
 
 def hostile_client(port: int, source: str, deadline: float, tally: Tally, seed: int) -> None:
@@ -117,8 +121,8 @@ def hostile_client(port: int, source: str, deadline: float, tally: Tally, seed: 
     while time.monotonic() < deadline:
         shape = rng.choice(sorted(HOSTILE))
         query = HOSTILE[shape].format(n=rng.randrange(10**9))
-        status, took = fetch(port, source, sparql_path(query), "application/sparql-results+json")
-        tally.add("hostile", shape, status, took)
+        status, took, said = fetch(port, source, sparql_path(query), "application/sparql-results+json")
+        tally.add("hostile", shape, status, took, said)
         if status in (429, 503):
             time.sleep(0.05)  # a hostile client retries at once, nearly
 
@@ -149,7 +153,7 @@ def summary(tally: Tally, seconds: float, hostile: int) -> dict:
             "page_p95_ms": p95(tally.latency["page"]), "sparql_p95_ms": p95(tally.latency["sparql"]),
             "good_unanswered": good.get("unanswered", 0),
             "good_5xx": sum(n for s, n in good.items() if s.isdigit() and s.startswith("5")),
-            "statuses": tally.statuses}
+            "statuses": tally.statuses, "error_texts": tally.said}
 
 
 def main() -> int:

@@ -87,6 +87,14 @@ class KgContext:
                 self._recent.popitem(last=False)
         return result
 
+    def warm(self) -> None:
+        """Answer every explorer query that takes no parameter once, before
+        serving: pages then never wait for a query (the graph does not
+        change while serving)."""
+        for name, query in self.queries.items():
+            if query.group == "web" and not query.params:
+                self.run(name)
+
     def dataset(self):
         """The whole dataset in rdflib (for explain and dumps)."""
         if self._dataset is None:

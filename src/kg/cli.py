@@ -170,11 +170,13 @@ def cmd_serve(args) -> int:
     if not _is_remote(args.store):
         _ensure_built()
     limits = Limits().with_overrides({"timeout": args.timeout, "max_results": args.max_results,
-                                      "workers": args.workers, "rate": args.rate_limit, "burst": args.burst})
+                                      "workers": args.workers, "rate": args.rate_limit, "burst": args.burst,
+                                      "trusted_proxy": args.trusted_proxy})
     from dataclasses import asdict
 
     from webapp import create_app
     app = create_app({"STORE": args.store, "LIMITS": asdict(limits)})  # the store is opened once, here
+    app.extensions["kg"].warm()
     return serve(app, args.store, args.host, args.port, limits)
 
 
@@ -262,6 +264,14 @@ def _port(text: str) -> int:
     return port
 
 
+def _address(text: str) -> str:
+    import ipaddress
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an IP address, got '{text}'") from None
+
+
 def _store_name(text: str) -> str:
     from kg.query.stores import check_store_name
     try:
@@ -332,6 +342,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--rate-limit", type=_number(float, 0, "a number of requests per second, 0 or more"),
                    help=f"requests per second one client may sustain, 0 for no limit (default {defaults.rate:g})")
     p.add_argument("--burst", type=count, help=f"requests one client may send at once (default {defaults.burst})")
+    p.add_argument("--trusted-proxy", metavar="ADDRESS", type=_address,
+                   help="the address of the reverse proxy in front; only its X-Forwarded-For is believed")
     return main
 
 

@@ -9,6 +9,7 @@ from kg.errors import QueryError
 from kg.serving.guard import READ_ONLY, check_graph, check_query
 
 from ..common import RDF_BY_MIME, RDF_TYPES, kg
+from ..public import client
 
 # format parameter -> MIME type
 TABULAR = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
@@ -74,10 +75,10 @@ def answer(text: str, examples) -> Response:
     check_dataset_parameters(context.graphs)
     mime = negotiate("CONSTRUCT" if query.kind in ("CONSTRUCT", "DESCRIBE") else "SELECT")
     if mime == "text/html":
-        result = context.endpoint.query(query.text)
+        result = context.endpoint.query(query.text, client=client())
         return Response(render_template("sparql/form.html", query=text, examples=examples(), result=result))
     fmt = RDF_BY_MIME[mime][1] if mime in RDF_BY_MIME else RESULT_FORMAT[mime]
-    _kind, body = context.endpoint.query_serialized(query.text, fmt)
+    _kind, body = context.endpoint.query_serialized(query.text, fmt, client=client())
     return Response(body, mimetype=mime)
 
 

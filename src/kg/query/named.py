@@ -14,11 +14,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib.plugins.sparql import prepareQuery
-
 from kg.errors import QueryError
 from kg.paths import project_dir
-from kg.query.syntax import syntax_message
+from kg.query.syntax import parse_query, syntax_message
 from kg.terms import parse_term
 
 PARAM = re.compile(r"^#\s*param:\s*(\w+)\s*(?:[—-]+\s*(.*))?$")
@@ -88,7 +86,7 @@ def resolve(query: str) -> tuple[str, dict[str, str] | None]:
 def check_syntax(text: str) -> None:
     """Raise QueryError with line and column for a malformed query."""
     try:
-        prepareQuery(text)
+        parse_query(text)
     except RecursionError:
         raise QueryError("query nested too deeply to parse") from None
     except Exception as err:  # rdflib raises plain exceptions for unknown prefixes and scoping errors

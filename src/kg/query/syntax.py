@@ -1,4 +1,12 @@
-"""One line for a malformed query, with where it is wrong.
+"""Parsing SPARQL safely from threads, and one line for a malformed query,
+with where it is wrong.
+
+rdflib's SPARQL parser (pyparsing, with a packrat cache shared by the whole
+process) is not thread-safe: two threads parsing at once corrupt each
+other's parse ("Param.postParse2() missing 1 required positional
+argument"), so under concurrent load good queries were refused at random.
+Every parse in a serving process goes through :func:`parse_query` and
+:func:`parse_update`, one at a time (parsing holds the GIL anyway).
 
 rdflib reports grammar errors with pyparsing's line and column, but an
 undeclared prefix only after parsing, as "Unknown namespace prefix : foo"
@@ -9,13 +17,29 @@ word their errors through :func:`syntax_message`.
 from __future__ import annotations
 
 import re
+import threading
 
 from pyparsing import ParseException
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+PARSE_LOCK = threading.Lock()
 
 UNKNOWN_PREFIX = re.compile(r"Unknown namespace prefix\s*:\s*(\S*)")
 # what a prefixed name cannot start inside of: IRIs, strings, comments
 SKIPPED = re.compile(r'<[^<>"{}|^`\\\s]*>|"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|'
                      r"'(?:[^'\\\n]|\\.)*'|#[^\n]*")
+
+
+def parse_query(text: str):
+    """rdflib's parsed and translated query (an ``rdflib.plugins.sparql.sparql.Query``)."""
+    with PARSE_LOCK:
+        return translateQuery(parseQuery(text))
+
+
+def parse_update(text: str):
+    with PARSE_LOCK:
+        return parseUpdate(text)
 
 
 def syntax_message(err: Exception, text: str) -> str:
