@@ -53,6 +53,7 @@ class Worker:
 
     def __init__(self, store_name: str, out: Path, limits: Limits, lane: str = ANY):
         self.lane = lane
+        self.closing, self.killed = threading.Lock(), False
         parent, child = socket.socketpair()
         command = [sys.executable, "-m", "kg.serving.worker", store_name, str(out), str(child.fileno()),
                    str(limits.worker_memory_mb), str(NICENESS[lane])]
@@ -77,6 +78,13 @@ class Worker:
             pass
 
     def kill(self) -> None:
+        """Stop the process and close the connection, once, whichever thread
+        asks first (a second close of the descriptor could close another
+        worker's connection that was given the same number meanwhile)."""
+        with self.closing:
+            if self.killed:
+                return
+            self.killed = True
         self.process.kill()
         self.process.wait()
         self.connection.close()
@@ -128,7 +136,7 @@ class QueryPool(Store):
     def _ask(self, text: str, bindings, max_rows: int | None, fmt: str | None, client: str | None) -> tuple:
         key = fingerprint(text)
         self._refuse_if_expensive(key)
-        ticket = self.fair.acquire(client)
+        ticket = self._live_worker(client)
         request = (text, bindings, max_rows if max_rows is not None else self.limits.max_results, fmt)
         try:
             reply, stopped = self._run(ticket, request)
@@ -146,6 +154,17 @@ class QueryPool(Store):
         if reply[0] == "error" and reply[1] == "ResultTooLarge":  # the data is fixed: so is the answer
             self._remember(key, errors.ResultTooLarge(reply[2]))
         return reply
+
+    def _live_worker(self, client: str | None) -> Ticket:
+        """A ticket on a worker whose process is alive: one that died while
+        idle (killed from outside, out of memory) is replaced, not used."""
+        for _ in range(self.limits.workers + 1):
+            ticket = self.fair.acquire(client)
+            if ticket.worker.process.poll() is None:
+                return ticket
+            self._replace(ticket.worker)
+            self.fair.release(ticket)
+        raise EngineFailure("the query workers keep dying; see the server's log")
 
     def _run(self, ticket: Ticket, request: tuple) -> tuple[tuple | None, str | None]:
         """(the worker's reply or None, why it was stopped: None, "timeout" or "congested")."""
