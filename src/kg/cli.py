@@ -158,8 +158,8 @@ def cmd_export(args) -> int:
 def cmd_publish(args) -> int:
     from kg.query.publish import publish
     _ensure_built()
-    for graph, count in publish(args.url):
-        print(f"loaded {count} triples into <{graph}>")
+    for done, graph, count in publish(args.url, args.user, args.prune):
+        print(f"loaded {count} triples into <{graph}>" if done == "loaded" else f"deleted <{graph}>")
     return 0
 
 
@@ -254,6 +254,7 @@ def _number(kind, least: float, what: str):
             raise argparse.ArgumentTypeError(f"expected {what}, got '{text}'")
         return value
     parse.__name__ = what  # argparse names the type in its message
+    parse.bad_examples = ["not-a-number", "-5", "inf"]  # for the test that walks every option
     return parse
 
 
@@ -264,6 +265,9 @@ def _port(text: str) -> int:
     return port
 
 
+_port.bad_examples = ["not-a-number", "-5", "70000"]
+
+
 def _address(text: str) -> str:
     import ipaddress
     try:
@@ -272,12 +276,37 @@ def _address(text: str) -> str:
         raise argparse.ArgumentTypeError(f"expected an IP address, got '{text}'") from None
 
 
+_address.bad_examples = ["not-an-address", "300.1.1.1"]
+
+
 def _store_name(text: str) -> str:
     from kg.query.stores import check_store_name
     try:
         return check_store_name(text)
     except KgError as err:
         raise argparse.ArgumentTypeError(str(err).removeprefix("--store: ")) from None
+
+
+_store_name.bad_examples = ["no-such-store", "ftp://example.org/sparql", "http://"]
+
+
+def _add_user(p) -> None:
+    p.add_argument("--user", type=_user, help="user name for a remote store (HTTP basic or digest); the "
+                   "password comes from KG_STORE_PASSWORD or a netrc file, never from the command line")
+
+
+def _user(text: str) -> str:
+    import os
+
+    from kg.query.stores.http import USER_VARIABLE
+    if not text or ":" in text or any(c.isspace() for c in text):
+        raise argparse.ArgumentTypeError("expected a user name (no ':' and no spaces; the password goes "
+                                         "in KG_STORE_PASSWORD or a netrc file)")
+    os.environ[USER_VARIABLE] = text  # the query workers kg serve starts read it too
+    return text
+
+
+_user.bad_examples = ["alice:secret", "two words"]
 
 
 def parser() -> argparse.ArgumentParser:
@@ -290,6 +319,7 @@ def parser() -> argparse.ArgumentParser:
         if store:
             p.add_argument("--store", default="rdflib", type=_store_name,
                            help="rdflib (default), oxigraph, or a SPARQL endpoint URL")
+            _add_user(p)
         return p
 
     p = add("build", cmd_build, "build the artefact build/kg.nq (only if an input changed)")
@@ -311,6 +341,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--output", "-o")
     p = add("publish", cmd_publish, "load every named graph into a SPARQL Graph Store Protocol endpoint")
     p.add_argument("url", help="the store's graph store endpoint, e.g. http://localhost:7878/store")
+    p.add_argument("--prune", action="store_true",
+                   help="also delete the graphs of ours that an earlier publish sent and the build no longer has")
+    _add_user(p)
     p = sub.add_parser("source", help="register a source: kg source add FILE --title … --kind …")
     source_sub = p.add_subparsers(dest="source_command", required=True)
     p = source_sub.add_parser("add", help="copy a text into sources/, record its hash, register it, start its data file")

@@ -5,11 +5,13 @@ Credentials come from ``--user`` (or ``KG_STORE_USER``), the password from
 ``KG_STORE_PASSWORD`` or a netrc file (``~/.netrc`` or ``$NETRC``), or from a
 ``user:password@`` part of the URL, which is taken out of the URL before
 anything is sent or printed. They are answered to the server's challenge,
-HTTP basic or digest, whichever it asks for (urllib's handlers, in an opener
-of this store's own: no process-wide opener is installed).
+HTTP basic or digest, whichever it asks for, and then sent with every later
+request before it is asked for (:class:`RememberedAuth`), in an opener of
+this store's own: no process-wide opener is installed.
 """
 from __future__ import annotations
 
+import base64
 import netrc
 import os
 import re
@@ -44,8 +46,50 @@ def endpoint(url: str, user: str | None = None) -> Endpoint:
     if user and password is not None:
         manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
         manager.add_password(None, clean, user, password)
-        handlers = [urllib.request.HTTPBasicAuthHandler(manager), urllib.request.HTTPDigestAuthHandler(manager)]
+        handlers = [RememberedAuth(manager)]
     return Endpoint(clean, urllib.request.build_opener(*handlers), user)
+
+
+class RememberedAuth(urllib.request.HTTPDigestAuthHandler):
+    """HTTP digest or basic, whichever the server's first challenge asks
+    for, then sent with each request before the server asks again: a large
+    PUT is sent once, never cut off by a server that refuses it unread
+    (which the client sees as "Broken pipe")."""
+
+    def __init__(self, manager):
+        super().__init__(manager)
+        self.scheme, self.challenge = None, None
+
+    def http_error_401(self, req, fp, code, msg, headers):
+        offered = " ".join(headers.get_all("www-authenticate") or []).lower()
+        if "digest" in offered:
+            return super().http_error_401(req, fp, code, msg, headers)
+        if "basic" in offered and not req.has_header("Authorization"):
+            self.scheme = "basic"
+            req.add_unredirected_header("Authorization", self._basic(req))
+            return self.parent.open(req, timeout=req.timeout)
+        return None
+
+    def get_authorization(self, req, chal):
+        self.scheme, self.challenge = "digest", chal
+        return super().get_authorization(req, chal)
+
+    def http_request(self, req):
+        if req.has_header("Authorization") or self.scheme is None:
+            return req
+        if self.scheme == "basic":
+            req.add_unredirected_header("Authorization", self._basic(req))
+        else:
+            answer = super().get_authorization(req, self.challenge)
+            if answer:
+                req.add_unredirected_header("Authorization", f"Digest {answer}")
+        return req
+
+    https_request = http_request
+
+    def _basic(self, req) -> str:
+        user, password = self.passwd.find_user_password(None, req.full_url)
+        return "Basic " + base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")
 
 
 def _from_netrc(host: str, user: str | None) -> tuple[str | None, str | None]:
