@@ -83,6 +83,7 @@ def test_a_client_gets_429_with_retry_after_for_a_second_query_while_its_first_r
 def test_a_heavy_client_never_takes_the_light_lane():
     q = queue(LIGHT, ANY)
     q.usage.charge("heavy", 20.0, time.monotonic())  # one 20 s query: heavy
+    q.usage.charge("light", 0.01, time.monotonic())
     first = q.acquire("heavy")
     assert first.worker.lane == ANY
     light = q.acquire("light")
@@ -96,8 +97,23 @@ def test_a_heavy_client_never_takes_the_light_lane():
 
 def test_a_light_client_takes_the_shared_lane_when_its_own_is_busy():
     q = queue(LIGHT, ANY)
+    for client in ("a", "b"):
+        q.usage.charge(client, 0.01, time.monotonic())  # known: quick queries
     a, b = q.acquire("a"), q.acquire("b")
     assert {a.worker.lane, b.worker.lane} == {LIGHT, ANY}
+
+
+def test_a_new_client_waits_for_the_shared_lane_not_the_light_one():
+    """Its first query may be a long one: only clients known to be light use the light lane."""
+    q = queue(LIGHT, ANY)
+    first = q.acquire("new")
+    assert first.worker.lane == ANY
+    _t, box = in_thread(q.acquire, "another-new")
+    time.sleep(0.1)
+    assert "value" not in box  # the light lane stays free
+    q.release(first, first.worker)
+    wait_until(lambda: "value" in box)
+    assert box["value"].worker.lane == ANY
 
 
 def test_a_full_queue_refuses_a_heavier_newcomer_and_gives_a_lighter_one_the_heaviest_place():
@@ -196,9 +212,9 @@ def get_sparql(app, query: str, address: str, headers=None):
                                  headers={**JSON, **(headers or {})}, environ_base={"REMOTE_ADDR": address})
 
 
-def test_explorer_pages_answer_while_every_worker_runs_a_long_query(app):
+def test_explorer_pages_answer_while_long_queries_hold_the_workers_and_more_wait(app):
     hostile = [in_thread(get_sparql, app, LONG_JOIN.format(n=n), f"198.51.100.{n}") for n in range(3)]
-    wait_until(lambda: app.extensions["kg"].endpoint.fair.idle_count() == 0)
+    wait_until(lambda: app.extensions["kg"].endpoint.fair.waiting)
     for path in ("/", "/claims", "/gaps"):
         began = time.monotonic()
         assert app.test_client().get(path).status_code == 200
@@ -212,7 +228,7 @@ def test_explorer_pages_answer_while_every_worker_runs_a_long_query(app):
 def test_a_small_query_from_a_new_client_is_not_held_behind_long_ones(app):
     """The long queries are stopped after congested_timeout when a lighter client waits."""
     hostile = [in_thread(get_sparql, app, LONG_JOIN.format(n=100 + n), f"198.51.100.{50 + n}") for n in range(3)]
-    wait_until(lambda: app.extensions["kg"].endpoint.fair.idle_count() == 0)
+    wait_until(lambda: app.extensions["kg"].endpoint.fair.waiting)
     began = time.monotonic()
     r = get_sparql(app, "ASK { ?s ?p ?o }", "192.0.2.77")
     assert r.status_code == 200 and time.monotonic() - began < 4

@@ -10,14 +10,18 @@ per client.
 - **One at a time**: a client with a query running or waiting gets 429 for
   a second one (a client cannot take several workers by sending in parallel).
 - **A lane of their own for light clients**: each worker is in a lane,
-  ``LIGHT`` (the first worker, when there are several) or ``ANY``. A client
-  whose queries took over ``HEAVY_QUERY`` seconds on average lately is heavy and runs only
-  in the ``ANY`` lane, whose workers also run at a lower CPU priority, so a
-  client sending small queries never waits behind the long ones of others,
-  for a worker or for a core.
+  ``LIGHT`` (the first worker, when there are several) or ``ANY``. Only a
+  client known to be light (its queries lately took under ``HEAVY_QUERY``
+  seconds on average) runs in the ``LIGHT`` lane; heavy clients and new
+  ones run in the ``ANY`` lane, whose workers the pool also pauses while a
+  light client's query runs, so a client sending small queries never waits
+  behind the long ones of others, for a worker or for a core, nor behind
+  the first long query of a new client.
 - **Stopped sooner under congestion**: :meth:`FairQueue.congested_for` tells
   the pool that a query has a lighter client waiting behind it, counting
-  the time the running query has taken so far.
+  the time the running query has taken so far; the pool then stops it
+  after ``congested_timeout``, or at once (``HEAVY_GRACE``) when its client
+  is heavy: a heavy client is served with the time light ones leave.
 - **A bounded queue**: when ``queue_length`` queries wait, a new one from
   a lighter client takes the place of the heaviest waiting one (which gets
   503); otherwise the newcomer gets 503. Every refusal carries Retry-After.
@@ -36,6 +40,7 @@ from dataclasses import dataclass
 from kg.errors import QueryTimeout, TooManyRequests
 
 HALF_LIFE = 10.0    # seconds: how long a client's past use counts against it
+HEAVY_GRACE = 0.2  # seconds a heavy client's query runs on while a lighter client waits
 HEAVY_QUERY = 0.5  # seconds a client's queries took on average lately, above which it is heavy
 LIGHT, ANY = "light", "any"  # worker lanes
 MAX_CLIENTS = 10_000  # usage records kept; the lightest are forgotten first
@@ -59,6 +64,11 @@ class Usage:
         seconds, queries, _when = self.table.get(client, (0.0, 0.0, 0.0))
         return queries > 0 and seconds / queries > HEAVY_QUERY
 
+    def known_light(self, client: str) -> bool:
+        """It sent queries lately, and they were quick on average."""
+        _seconds, queries, _when = self.table.get(client, (0.0, 0.0, 0.0))
+        return queries > 0 and not self.heavy(client)
+
     def charge(self, client: str, seconds: float, now: float) -> None:
         old_seconds, queries, when = self.table.get(client, (0.0, 0.0, now))
         fade = math.exp(-DECAY * (now - when))
@@ -75,7 +85,9 @@ class Ticket:
     client: str
     order: int
     worker: object = None
+    heavy: bool = False  # its client was heavy when it started: stopped at once for a lighter one
     started: float = 0.0
+    ended: bool = False  # the pool's bookkeeping of its run is done
     refused: Exception | None = None
 
 
@@ -178,7 +190,7 @@ class FairQueue:
             return None
         now = time.monotonic()
         for ticket in sorted(self.waiting, key=lambda w: (self.usage.share(w.client, now), w.order)):
-            lanes = (ANY,) if self.usage.heavy(ticket.client) else (LIGHT, ANY)
+            lanes = (LIGHT, ANY) if self.usage.known_light(ticket.client) else (ANY,)
             for lane in lanes:
                 for worker in self.idle:
                     if worker.lane == lane:
@@ -189,5 +201,6 @@ class FairQueue:
         self.waiting.remove(ticket)
         self.idle.remove(worker)
         ticket.worker, ticket.started = worker, time.monotonic()
+        ticket.heavy = self.usage.heavy(ticket.client)
         self.cond.notify_all()  # the next in line may find another idle worker
         return ticket

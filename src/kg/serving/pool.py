@@ -6,7 +6,10 @@ A query waits for a worker in the fair queue (503 if none frees up in
 ``queue_timeout``). It runs up to the time limit, or, when a lighter client
 is waiting, up to the shorter ``congested_timeout``: then the worker is
 interrupted (a signal; the worker answers "interrupted" and stays) and the
-client gets 503 with Retry-After. A worker that does not answer the
+client gets 503 with Retry-After. While a light client's query runs, the
+workers running heavy clients' queries are paused (SIGSTOP, then SIGCONT):
+on a machine of two cores a CPU-bound query slows the other core's work
+too, whatever its priority, so heavy clients get the time light ones leave. A worker that does not answer the
 interrupt within a second (an engine busy outside Python) is killed and a
 fresh one started in the background, so a query that hangs or crashes an
 engine never takes the server down and the next request is served
@@ -33,7 +36,7 @@ from rdflib import Graph
 from kg import errors
 from kg.errors import EngineFailure, KgError, QueryTimeout, StoreError
 from kg.query.stores.base import Result, Store
-from kg.serving.fair import ANY, LIGHT, FairQueue, Ticket
+from kg.serving.fair import ANY, HEAVY_GRACE, LIGHT, FairQueue, Ticket
 from kg.serving.limits import Limits
 
 log = logging.getLogger("kg.serving.pool")
@@ -43,9 +46,12 @@ MEMO_SIZE = 10_000  # queries remembered as too costly
 START_TIMEOUT = 120.0  # seconds a new worker may take to load the store
 STOP_GRACE = 1.0  # seconds an interrupted worker has to answer before it is killed
 SLICE = 0.05  # seconds between looks at a running query's time and the queue
-# CPU priority of a worker by its lane (see kg.serving.fair): below the web
-# server's process, which renders the pages; heavy clients' lane lowest
-NICENESS = {LIGHT: 5, ANY: 15}
+# CPU priority of a worker by its lane (see kg.serving.fair): the shared
+# lane a little below the rest (pausing, not priority, keeps heavy queries
+# off the light ones' cores: a lower priority cannot stop a query on the
+# other core from slowing this one, and a very low one starves a new
+# client's first query on a busy machine)
+NICENESS = {LIGHT: 0, ANY: 5}
 
 
 class Worker:
@@ -72,10 +78,16 @@ class Worker:
 
     def interrupt(self) -> None:
         """Ask the worker to stop its query (it answers "Interrupted")."""
+        self.signal(signal.SIGUSR1)
+
+    def signal(self, number: int) -> bool:
+        if self.killed:
+            return False
         try:
-            os.kill(self.process.pid, signal.SIGUSR1)
+            os.kill(self.process.pid, number)
+            return True
         except ProcessLookupError:
-            pass
+            return False
 
     def kill(self) -> None:
         """Stop the process and close the connection, once, whichever thread
@@ -97,6 +109,10 @@ class QueryPool(Store):
         self.store_name, self.out, self.limits = store_name, Path(out), limits
         self.fair = FairQueue(limits.workers, limits.queue_length, limits.queue_timeout)
         self.workers: set = set()
+        self.light_running = 0
+        self.heavy_running: set = set()  # tickets
+        self.paused: set = set()  # workers
+        self.pause_lock = threading.Lock()
         self.expensive: dict[str, tuple] = {}  # fingerprint -> (until, the error to answer)
         self.lock = threading.Lock()
         self.closed = False
@@ -138,12 +154,15 @@ class QueryPool(Store):
         self._refuse_if_expensive(key)
         ticket = self._live_worker(client)
         request = (text, bindings, max_rows if max_rows is not None else self.limits.max_results, fmt)
+        self._begin(ticket)
         try:
             reply, stopped = self._run(ticket, request)
         except (EOFError, OSError):
+            self._end(ticket)
             self._replace(ticket.worker)
             self.fair.release(ticket)
             raise EngineFailure("the query engine failed on this query (its worker was restarted)") from None
+        self._end(ticket)
         if reply is None:  # it did not answer the interrupt
             self._replace(ticket.worker)
             self.fair.release(ticket)
@@ -176,14 +195,54 @@ class QueryPool(Store):
             if stopped is None:
                 if now - began >= self.limits.timeout:
                     stopped = "timeout"
-                elif now - began >= self.limits.congested_timeout and self.fair.congested_for(ticket):
+                elif now - began >= self._grace(ticket) and self.fair.congested_for(ticket):
                     stopped = "congested"
                 if stopped:
+                    self._end(ticket)  # a paused worker must run to answer
                     worker.interrupt()
                     stop_at = now
             elif now - stop_at > STOP_GRACE:
                 return None, stopped
         return worker.connection.recv(), stopped
+
+    def _begin(self, ticket: Ticket) -> None:
+        with self.pause_lock:
+            if ticket.heavy:
+                self.heavy_running.add(ticket)
+                if self.light_running:
+                    self._pause(ticket.worker)
+            else:
+                self.light_running += 1
+                for heavy in self.heavy_running:
+                    self._pause(heavy.worker)
+
+    def _end(self, ticket: Ticket) -> None:
+        """Once per ticket, whichever path comes first."""
+        with self.pause_lock:
+            if ticket.ended:
+                return
+            ticket.ended = True
+            if ticket.heavy:
+                self.heavy_running.discard(ticket)
+                self._resume(ticket.worker)
+            else:
+                self.light_running -= 1
+                if not self.light_running:
+                    for heavy in self.heavy_running:
+                        self._resume(heavy.worker)
+
+    def _pause(self, worker: Worker) -> None:
+        if worker not in self.paused and worker.signal(signal.SIGSTOP):
+            self.paused.add(worker)
+
+    def _resume(self, worker: Worker) -> None:
+        if worker in self.paused:
+            self.paused.discard(worker)
+            worker.signal(signal.SIGCONT)
+
+    def _grace(self, ticket: Ticket) -> float:
+        """Seconds a query runs on while a lighter client waits."""
+        return min(HEAVY_GRACE, self.limits.congested_timeout) if ticket.heavy else self.limits.congested_timeout
 
     def _stopped(self, key: str, why: str) -> QueryTimeout:
         if why == "timeout":
@@ -191,9 +250,9 @@ class QueryPool(Store):
                                              "again for now", 60))
             return QueryTimeout(f"the query ran past the time limit of {self.limits.timeout:g} s and was stopped",
                                 10)
-        return QueryTimeout(f"the server is busy: the query ran {self.limits.congested_timeout:g} s while "
-                            f"others waited and was stopped (up to {self.limits.timeout:g} s when it is not busy); "
-                            "try again later", 10)
+        return QueryTimeout("503 Service Unavailable: the server is busy and this client used much of it "
+                            "lately: the query was stopped while others waited (it may run up to "
+                            f"{self.limits.timeout:g} s when the server is not busy); try again later", 10)
 
     def _remember(self, key: str, error: KgError) -> None:
         with self.lock:
