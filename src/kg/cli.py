@@ -241,7 +241,9 @@ class OneLineParser(argparse.ArgumentParser):
     """argparse, but a bad argument is one line on stderr (no usage block) and exit 2."""
 
     def error(self, message: str):
-        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+        command = self.prog.removeprefix("kg").strip()  # "query" in "kg query"
+        where = f"kg: {command}:" if command else "kg:"
+        self.exit(2, f"{where} {message} (see {self.prog} --help)\n")
 
 
 def _number(kind, least: float, what: str):

@@ -7,11 +7,10 @@ A query waits for a worker in the fair queue (503 if none frees up in
 is waiting, up to the shorter ``congested_timeout``: then the worker is
 interrupted (a signal; the worker answers "interrupted" and stays) and the
 client gets 503 with Retry-After. While a light client's query runs, the
-workers running heavy clients' queries are paused (SIGSTOP, then SIGCONT):
-on a machine of two cores a CPU-bound query slows the other core's work
-too, whatever its priority, so heavy clients get the time light ones leave. A worker that does not answer the
-interrupt within a second (an engine busy outside Python) is killed and a
-fresh one started in the background, so a query that hangs or crashes an
+workers running heavy clients' queries are paused (:mod:`kg.serving.pause`).
+A worker that does not answer the interrupt within a second (an engine busy
+outside Python) is killed and a fresh one started in the background, so a
+query that hangs or crashes an
 engine never takes the server down and the next request is served
 normally. A query that timed out is remembered (by its text, whitespace
 folded) and refused at once for a while instead of costing a worker again.
@@ -38,6 +37,7 @@ from kg.errors import EngineFailure, KgError, QueryTimeout, StoreError
 from kg.query.stores.base import Result, Store
 from kg.serving.fair import ANY, HEAVY_GRACE, LIGHT, FairQueue, Ticket
 from kg.serving.limits import Limits
+from kg.serving.pause import Pauser
 
 log = logging.getLogger("kg.serving.pool")
 FORWARDED = {cls.__name__: cls for cls in (errors.QueryError, errors.ResultTooLarge, errors.StoreError,
@@ -109,10 +109,7 @@ class QueryPool(Store):
         self.store_name, self.out, self.limits = store_name, Path(out), limits
         self.fair = FairQueue(limits.workers, limits.queue_length, limits.queue_timeout)
         self.workers: set = set()
-        self.light_running = 0
-        self.heavy_running: set = set()  # tickets
-        self.paused: set = set()  # workers
-        self.pause_lock = threading.Lock()
+        self.pauser = Pauser()
         self.expensive: dict[str, tuple] = {}  # fingerprint -> (until, the error to answer)
         self.lock = threading.Lock()
         self.closed = False
@@ -154,15 +151,15 @@ class QueryPool(Store):
         self._refuse_if_expensive(key)
         ticket = self._live_worker(client)
         request = (text, bindings, max_rows if max_rows is not None else self.limits.max_results, fmt)
-        self._begin(ticket)
+        self.pauser.begin(ticket)
         try:
             reply, stopped = self._run(ticket, request)
         except (EOFError, OSError):
-            self._end(ticket)
+            self.pauser.end(ticket)
             self._replace(ticket.worker)
             self.fair.release(ticket)
             raise EngineFailure("the query engine failed on this query (its worker was restarted)") from None
-        self._end(ticket)
+        self.pauser.end(ticket)
         if reply is None:  # it did not answer the interrupt
             self._replace(ticket.worker)
             self.fair.release(ticket)
@@ -198,47 +195,12 @@ class QueryPool(Store):
                 elif now - began >= self._grace(ticket) and self.fair.congested_for(ticket):
                     stopped = "congested"
                 if stopped:
-                    self._end(ticket)  # a paused worker must run to answer
+                    self.pauser.end(ticket)  # a paused worker must run to answer
                     worker.interrupt()
                     stop_at = now
             elif now - stop_at > STOP_GRACE:
                 return None, stopped
         return worker.connection.recv(), stopped
-
-    def _begin(self, ticket: Ticket) -> None:
-        with self.pause_lock:
-            if ticket.heavy:
-                self.heavy_running.add(ticket)
-                if self.light_running:
-                    self._pause(ticket.worker)
-            else:
-                self.light_running += 1
-                for heavy in self.heavy_running:
-                    self._pause(heavy.worker)
-
-    def _end(self, ticket: Ticket) -> None:
-        """Once per ticket, whichever path comes first."""
-        with self.pause_lock:
-            if ticket.ended:
-                return
-            ticket.ended = True
-            if ticket.heavy:
-                self.heavy_running.discard(ticket)
-                self._resume(ticket.worker)
-            else:
-                self.light_running -= 1
-                if not self.light_running:
-                    for heavy in self.heavy_running:
-                        self._resume(heavy.worker)
-
-    def _pause(self, worker: Worker) -> None:
-        if worker not in self.paused and worker.signal(signal.SIGSTOP):
-            self.paused.add(worker)
-
-    def _resume(self, worker: Worker) -> None:
-        if worker in self.paused:
-            self.paused.discard(worker)
-            worker.signal(signal.SIGCONT)
 
     def _grace(self, ticket: Ticket) -> float:
         """Seconds a query runs on while a lighter client waits."""
