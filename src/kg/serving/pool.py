@@ -10,9 +10,8 @@ client gets 503 with Retry-After. While a light client's query runs, the
 workers running heavy clients' queries are paused (:mod:`kg.serving.pause`).
 A worker that does not answer the interrupt within a second (an engine busy
 outside Python) is killed and a fresh one started in the background, so a
-query that hangs or crashes an
-engine never takes the server down and the next request is served
-normally. A query that timed out is remembered (by its text, whitespace
+query that hangs or crashes an engine never takes the server down and the
+next request is served normally. A query that timed out is remembered (by its text, whitespace
 folded) and refused at once for a while instead of costing a worker again.
 """
 from __future__ import annotations
