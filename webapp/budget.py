@@ -7,17 +7,9 @@ import math
 import threading
 import time
 
-from kg.errors import KgError
+from kg.errors import TooManyRequests
 
 MAX_CLIENTS = 10_000  # buckets kept; full ones are forgotten first
-
-
-class TooManyRequests(KgError):
-    status = 429
-
-    def __init__(self, retry_after: int):
-        self.retry_after = retry_after
-        super().__init__(f"429 Too Many Requests: this client's request budget is spent; retry in {retry_after} s")
 
 
 class Budget:
@@ -36,7 +28,9 @@ class Budget:
             tokens = min(float(self.burst), tokens + (now - when) * self.rate)
             if tokens < 1:
                 self.buckets[client] = (tokens, now)
-                raise TooManyRequests(max(1, math.ceil((1 - tokens) / self.rate)))
+                wait = max(1, math.ceil((1 - tokens) / self.rate))
+                raise TooManyRequests(f"429 Too Many Requests: this client's request budget is spent; "
+                                      f"retry in {wait} s", wait)
             self.buckets[client] = (tokens - 1, now)
             if len(self.buckets) > MAX_CLIENTS:
                 self._forget_full(now)

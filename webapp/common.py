@@ -12,7 +12,7 @@ from flask import Flask, Response, current_app, request
 from rdflib import URIRef
 from werkzeug.exceptions import HTTPException, NotAcceptable
 
-from kg.errors import KgError
+from kg.errors import KgError, NotFound, StoreError
 from kg.serving.limits import Limits
 from kg.pipeline.manifest import read_manifest
 from kg.paths import build_dir
@@ -44,6 +44,9 @@ log = logging.getLogger("webapp")
 
 
 RECENT_ANSWERS = 4096  # answers to queries with parameters kept per app
+REMOTE_ONLY = ("404 Not Found: this server answers from a remote SPARQL store and holds no copy of the "
+               "dataset: dumps and derivations are not available here; query /sparql instead")
+STORE_FAILED = "502 Bad Gateway: the store behind this server did not answer; try again later"
 
 
 class KgContext:
@@ -54,6 +57,7 @@ class KgContext:
     def __init__(self, store_name: str, out: str | None, limits: Limits = Limits()):
         self.out = Path(out) if out else build_dir()
         self.store_name = store_name
+        self.remote = store_name.startswith(("http://", "https://"))
         self.limits = limits
         # the workers load their stores while this process loads its own
         self.endpoint = QueryPool(store_name, self.out, limits)
@@ -63,7 +67,7 @@ class KgContext:
         self._recent: OrderedDict = OrderedDict()  # (query, parameters) -> answer, least recent first
         self._lock = threading.Lock()
         self._dataset = None
-        manifest = None if store_name.startswith(("http://", "https://")) else read_manifest(self.out)
+        manifest = None if self.remote else read_manifest(self.out)
         graphs = manifest["graphs"] if manifest else self.run("stats-graphs").values("g")
         self.graphs = frozenset(str(g) for g in graphs)
 
@@ -88,8 +92,19 @@ class KgContext:
                 self._recent.popitem(last=False)
         return result
 
+    def warm(self) -> None:
+        """Answer every explorer query that takes no parameter once, before
+        serving: pages then never wait for a query (the graph does not
+        change while serving)."""
+        for name, query in self.queries.items():
+            if query.group == "web" and not query.params:
+                self.run(name)
+
     def dataset(self):
-        """The whole dataset in rdflib (for explain and dumps)."""
+        """The whole dataset in rdflib (for explain and dumps); 404 when the
+        store is remote (this server holds no copy of it)."""
+        if self.remote:
+            raise NotFound(REMOTE_ONLY)
         if self._dataset is None:
             store_dataset = getattr(self.store, "dataset", None)
             if store_dataset is not None:
@@ -180,7 +195,11 @@ def _browser_wants_html() -> bool:
 def install_handlers(app: Flask) -> None:
     @app.errorhandler(KgError)
     def kg_error(err):
-        response = text_error(str(err).splitlines()[0] if str(err) else type(err).__name__, err.status)
+        message = str(err).splitlines()[0] if str(err) else type(err).__name__
+        if isinstance(err, StoreError):  # names internal addresses: for the log, not the public
+            log.warning("store error: %s", message)
+            message = STORE_FAILED
+        response = text_error(message, err.status)
         if err.status in (429, 503):
             response.headers["Retry-After"] = str(getattr(err, "retry_after", 5))
         return response

@@ -94,7 +94,7 @@ def report_text(report: dict) -> str:
 
 
 def cmd_query(args) -> int:
-    from kg.query.named import GROUPS, bind_params, check_syntax, format_result, named_queries, resolve
+    from kg.query.named import GROUPS, bind_params, check_format, check_syntax, format_result, named_queries, resolve
     if args.list:
         queries = named_queries()
         for folder, heading in GROUPS:
@@ -108,6 +108,7 @@ def cmd_query(args) -> int:
         return 0
     if not args.query:
         raise KgError("query: give a query name, a .rq file or SPARQL text (or --list)")
+    check_format(args.format)
     text, declared = resolve(args.query)
     check_syntax(text)
     bindings = bind_params(args.param or [], declared)
@@ -129,7 +130,11 @@ def cmd_explain(args) -> int:
 
 
 def cmd_export(args) -> int:
+    from pathlib import Path
+
     from kg.query.artefact import load_artefact
+    if args.output and not Path(args.output).resolve().parent.is_dir():
+        raise KgError(f"--output {args.output}: no such folder")
     _ensure_built()
     dataset = load_artefact()
     fmt = {"ttl": "turtle", "trig": "trig", "nq": "nquads", "jsonld": "json-ld"}[args.format]
@@ -143,7 +148,6 @@ def cmd_export(args) -> int:
     else:
         data = rdf_text(dataset, fmt)
     if args.output:
-        from pathlib import Path
         tmp = Path(args.output + ".tmp")
         tmp.write_text(data, encoding="utf-8")
         tmp.replace(args.output)
@@ -156,22 +160,25 @@ def cmd_export(args) -> int:
 def cmd_publish(args) -> int:
     from kg.query.publish import publish
     _ensure_built()
-    for graph, count in publish(args.url):
-        print(f"loaded {count} triples into <{graph}>")
+    for done, graph, count in publish(args.url, args.user, args.prune):
+        print(f"loaded {count} triples into <{graph}>" if done == "loaded" else f"deleted <{graph}>")
     return 0
 
 
 def cmd_serve(args) -> int:
     from kg.serving.limits import Limits
-    from kg.serving.server import serve
+    from kg.serving.server import check_address, serve
+    check_address(args.host, args.port)
     if not _is_remote(args.store):
         _ensure_built()
     limits = Limits().with_overrides({"timeout": args.timeout, "max_results": args.max_results,
-                                      "workers": args.workers, "rate": args.rate_limit, "burst": args.burst})
+                                      "workers": args.workers, "rate": args.rate_limit, "burst": args.burst,
+                                      "trusted_proxy": args.trusted_proxy})
     from dataclasses import asdict
 
     from webapp import create_app
     app = create_app({"STORE": args.store, "LIMITS": asdict(limits)})  # the store is opened once, here
+    app.extensions["kg"].warm()
     return serve(app, args.store, args.host, args.port, limits)
 
 
@@ -232,15 +239,91 @@ def _reanchor(source, args) -> int:
     return 2 if report.orphans else 0
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a bad argument is one line on stderr (no usage block) and exit 2."""
+
+    def error(self, message: str):
+        command = self.prog.removeprefix("kg").strip()  # "query" in "kg query"
+        where = f"kg: {command}:" if command else "kg:"
+        self.exit(2, f"{where} {message} (see {self.prog} --help)\n")
+
+
+def _number(kind, least: float, what: str):
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, got '{text}'") from None
+        if not least <= value < float("inf"):
+            raise argparse.ArgumentTypeError(f"expected {what}, got '{text}'")
+        return value
+    parse.__name__ = what  # argparse names the type in its message
+    parse.bad_examples = ["not-a-number", "-5", "inf"]  # for the test that walks every option
+    return parse
+
+
+def _port(text: str) -> int:
+    port = _number(int, 0, "a port number 0-65535")(text)
+    if port > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number 0-65535, got '{text}'")
+    return port
+
+
+_port.bad_examples = ["not-a-number", "-5", "70000"]
+
+
+def _address(text: str) -> str:
+    import ipaddress
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an IP address, got '{text}'") from None
+
+
+_address.bad_examples = ["not-an-address", "300.1.1.1"]
+
+
+def _store_name(text: str) -> str:
+    from kg.query.stores import check_store_name
+    try:
+        return check_store_name(text)
+    except KgError as err:
+        raise argparse.ArgumentTypeError(str(err).removeprefix("--store: ")) from None
+
+
+_store_name.bad_examples = ["no-such-store", "ftp://example.org/sparql", "http://"]
+
+
+def _add_user(p) -> None:
+    p.add_argument("--user", type=_user, help="user name for a remote store (HTTP basic or digest); the "
+                   "password comes from KG_STORE_PASSWORD or a netrc file, never from the command line")
+
+
+def _user(text: str) -> str:
+    import os
+
+    from kg.query.stores.http import USER_VARIABLE
+    if not text or ":" in text or any(c.isspace() for c in text):
+        raise argparse.ArgumentTypeError("expected a user name (no ':' and no spaces; the password goes "
+                                         "in KG_STORE_PASSWORD or a netrc file)")
+    os.environ[USER_VARIABLE] = text  # the query workers kg serve starts read it too
+    return text
+
+
+_user.bad_examples = ["alice:secret", "two words"]
+
+
 def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(prog="kg", description="Practitioner Evidence Graph")
+    main = OneLineParser(prog="kg", description="Practitioner Evidence Graph")
     sub = main.add_subparsers(dest="command", required=True)
 
     def add(name, func, help_text, store=False):
         p = sub.add_parser(name, help=help_text)
         p.set_defaults(func=func)
         if store:
-            p.add_argument("--store", default="rdflib", help="rdflib (default), oxigraph, or a SPARQL endpoint URL")
+            p.add_argument("--store", default="rdflib", type=_store_name,
+                           help="rdflib (default), oxigraph, or a SPARQL endpoint URL")
+            _add_user(p)
         return p
 
     p = add("build", cmd_build, "build the artefact build/kg.nq (only if an input changed)")
@@ -262,6 +345,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--output", "-o")
     p = add("publish", cmd_publish, "load every named graph into a SPARQL Graph Store Protocol endpoint")
     p.add_argument("url", help="the store's graph store endpoint, e.g. http://localhost:7878/store")
+    p.add_argument("--prune", action="store_true",
+                   help="also delete the graphs of ours that an earlier publish sent and the build no longer has")
+    _add_user(p)
     p = sub.add_parser("source", help="register a source: kg source add FILE --title … --kind …")
     source_sub = p.add_subparsers(dest="source_command", required=True)
     p = source_sub.add_parser("add", help="copy a text into sources/, record its hash, register it, start its data file")
@@ -284,14 +370,17 @@ def parser() -> argparse.ArgumentParser:
                    help="record pe:prefix and pe:suffix on the source's excerpts that lack them (so they can be re-anchored)")
     p = add("serve", cmd_serve, "build if needed and serve the explorer and SPARQL endpoint", store=True)
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=_port, default=8000)
     defaults = Limits()
-    p.add_argument("--timeout", type=float, help=f"seconds a /sparql query may run (default {defaults.timeout:g})")
-    p.add_argument("--max-results", type=int, help=f"rows or triples an answer may have (default {defaults.max_results})")
-    p.add_argument("--workers", type=int, help=f"query worker processes (default {defaults.workers})")
-    p.add_argument("--rate-limit", type=float,
+    seconds, count = _number(float, 0.001, "a positive number of seconds"), _number(int, 1, "a positive integer")
+    p.add_argument("--timeout", type=seconds, help=f"seconds a /sparql query may run (default {defaults.timeout:g})")
+    p.add_argument("--max-results", type=count, help=f"rows or triples an answer may have (default {defaults.max_results})")
+    p.add_argument("--workers", type=count, help=f"query worker processes (default {defaults.workers})")
+    p.add_argument("--rate-limit", type=_number(float, 0, "a number of requests per second, 0 or more"),
                    help=f"requests per second one client may sustain, 0 for no limit (default {defaults.rate:g})")
-    p.add_argument("--burst", type=int, help=f"requests one client may send at once (default {defaults.burst})")
+    p.add_argument("--burst", type=count, help=f"requests one client may send at once (default {defaults.burst})")
+    p.add_argument("--trusted-proxy", metavar="ADDRESS", type=_address,
+                   help="the address of the reverse proxy in front; only its X-Forwarded-For is believed")
     return main
 
 
@@ -300,6 +389,9 @@ def main(argv=None) -> int:
     logging.getLogger("rdflib").setLevel(logging.ERROR)  # its warnings carry tracebacks; our errors say it in one line
     try:
         return args.func(args)
+    except BrokenPipeError:  # the reader went away (kg query --list | head -1): not an error
+        _silence_stdout()
+        return 0
     except ValidationFailed as err:
         _done()
         for line in err.lines:
@@ -314,8 +406,19 @@ def main(argv=None) -> int:
         _done()
         print(f"kg: {err.filename}: file not found", file=sys.stderr)
         return 2
+    except OSError as err:  # a folder not writable, a disk full: name the file
+        _done()
+        print(f"kg: {err.filename or ''}{': ' if err.filename else ''}{err.strerror or err}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so flushing it at exit raises nothing more."""
+    import os
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 if __name__ == "__main__":

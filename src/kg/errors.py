@@ -61,9 +61,24 @@ class ResultTooLarge(KgError):
 
 
 class QueryTimeout(KgError):
-    """A query that ran past its time limit, or found every worker busy."""
+    """A query that ran past its time limit, was stopped for others, or
+    found every worker busy; ``retry_after`` seconds go in Retry-After."""
 
     status = 503
+
+    def __init__(self, message: str, retry_after: int = 5):
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class TooManyRequests(KgError):
+    """A client over its request budget, or with a query already running."""
+
+    status = 429
+
+    def __init__(self, message: str, retry_after: int = 1):
+        self.retry_after = retry_after
+        super().__init__(message)
 
 
 class EngineFailure(KgError):

@@ -60,14 +60,17 @@ def short(term) -> str:
     return term.n3()
 
 
+BAD_IRI_CHARACTERS = ' <>"{}|\\^`\n\t'
+
+
 def parse_term(text: str, name: str = "term"):
     """An IRI (<…> or prefixed name), a literal in N3 form, or a bare number."""
     text = text.strip()
     if text == "a":
         return URIRef(PREFIXES["rdf"] + "type")
-    if text.startswith("<") and text.endswith(">"):
-        iri = text[1:-1]
-        if not iri or any(c in iri for c in ' <>"{}|\\^`'):
+    if text.startswith("<"):
+        iri = text[1:-1] if text.endswith(">") else ""
+        if not iri or any(c in iri for c in BAD_IRI_CHARACTERS):
             raise QueryError(f"{name}: not a valid IRI: {text}")
         return URIRef(iri)
     if text.startswith(("http://", "https://")):
@@ -75,7 +78,7 @@ def parse_term(text: str, name: str = "term"):
     if ":" in text and not text.startswith('"'):
         prefix, local = text.split(":", 1)
         if prefix in PREFIXES:
-            return URIRef(PREFIXES[prefix] + local)
+            return parse_term(f"<{PREFIXES[prefix]}{local}>", name)
         raise QueryError(f"{name}: unknown prefix '{prefix}:' in {text}")
     try:
         term = from_n3(text)

@@ -10,7 +10,10 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 from kg.pipeline.build import ARTEFACT
 from kg.query.formats import rdf_text
 
-from ..common import kg
+from kg.errors import NotFound
+from kg.query.publish import GRAPHS, PUBLISHED
+
+from ..common import REMOTE_ONLY, kg, run
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 DATASET = URIRef("https://w3id.org/practitioner-evidence/dataset")
@@ -38,6 +41,8 @@ def _union(dataset) -> Graph:
 
 
 def dump_response(name: str) -> Response:
+    if kg().remote:
+        raise NotFound(REMOTE_ONLY)
     gz = name.endswith(".gz")
     base = name[:-3] if gz else name
     if base not in DUMPS:
@@ -48,6 +53,15 @@ def dump_response(name: str) -> Response:
         return Response(body, mimetype="application/gzip",
                         headers={"Content-Disposition": f"attachment; filename={name}"})
     return Response(body, mimetype=DUMPS[base])
+
+
+def triple_count() -> int:
+    """Triples in the dataset: counted in the store itself when it is remote."""
+    if kg().remote:
+        ours = [row for row in run("stats-graphs").rows  # not the server's own graphs, nor graph/published
+                if str(row.get("g", "")).startswith(GRAPHS) and str(row["g"]) != str(PUBLISHED)]
+        return sum(int(row["n"]) for row in ours)
+    return len(kg().dataset())
 
 
 def void_graph(site: str) -> Graph:
@@ -66,8 +80,8 @@ def void_graph(site: str) -> Graph:
     add((DATASET, VOID.uriSpace, Literal("https://w3id.org/practitioner-evidence/id/")))
     add((DATASET, VOID.vocabulary, URIRef("https://w3id.org/practitioner-evidence/ontology#")))
     add((DATASET, VOID.sparqlEndpoint, URIRef(f"{site}/sparql")))
-    add((DATASET, VOID.triples, Literal(len(kg().dataset()), datatype=XSD.integer)))
-    for name, mime in DUMPS.items():
+    add((DATASET, VOID.triples, Literal(triple_count(), datatype=XSD.integer)))
+    for name, mime in DUMPS.items() if not kg().remote else ():  # a remote store: no dumps here
         for suffix, media in (("", mime), (".gz", "application/gzip")):
             url = URIRef(f"{site}/dumps/{name}{suffix}")
             add((DATASET, VOID.dataDump, url))

@@ -9,6 +9,7 @@ from kg.errors import QueryError
 from kg.serving.guard import READ_ONLY, check_graph, check_query
 
 from ..common import RDF_BY_MIME, RDF_TYPES, kg
+from ..public import client
 
 # format parameter -> MIME type
 TABULAR = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
@@ -34,7 +35,7 @@ def read_request() -> str | None:
     elif request.method == "POST" and mime not in FORMS:
         raise UnsupportedMediaType("POST needs application/x-www-form-urlencoded or application/sparql-query")
     else:
-        text = request.values.get("query")
+        text = _one("query")
     if text is None or not text.strip():
         if request.accept_mimetypes.accept_html or not request.headers.get("Accept"):
             return None
@@ -43,6 +44,14 @@ def read_request() -> str | None:
 
 
 FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _one(name: str) -> str | None:
+    """A parameter given at most once (the SPARQL 1.1 Protocol: two queries are a 400)."""
+    values = request.values.getlist(name)
+    if len(values) > 1:
+        raise BadRequest(f"the {name} parameter is given {len(values)} times; give it once")
+    return values[0] if values else None
 
 
 def _body_text() -> str:
@@ -66,10 +75,10 @@ def answer(text: str, examples) -> Response:
     check_dataset_parameters(context.graphs)
     mime = negotiate("CONSTRUCT" if query.kind in ("CONSTRUCT", "DESCRIBE") else "SELECT")
     if mime == "text/html":
-        result = context.endpoint.query(query.text)
+        result = context.endpoint.query(query.text, client=client())
         return Response(render_template("sparql/form.html", query=text, examples=examples(), result=result))
     fmt = RDF_BY_MIME[mime][1] if mime in RDF_BY_MIME else RESULT_FORMAT[mime]
-    _kind, body = context.endpoint.query_serialized(query.text, fmt)
+    _kind, body = context.endpoint.query_serialized(query.text, fmt, client=client())
     return Response(body, mimetype=mime)
 
 

@@ -10,16 +10,14 @@ RDF terms and bound (never pasted into the text).
 """
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib.plugins.sparql import prepareQuery
-
 from kg.errors import QueryError
 from kg.paths import project_dir
 from kg.query.formats import rdf_text
+from kg.query.syntax import parse_query, syntax_message
 from kg.terms import parse_term
 
 PARAM = re.compile(r"^#\s*param:\s*(\w+)\s*(?:[—-]+\s*(.*))?$")
@@ -69,8 +67,9 @@ def read_query(path: Path) -> NamedQuery:
     return NamedQuery(path.stem, path, text, " ".join(q for q in question if q), params)
 
 
-def resolve(query: str) -> tuple[str, dict[str, str]]:
-    """A query given as a name, a .rq path or SPARQL text → (text, declared params)."""
+def resolve(query: str) -> tuple[str, dict[str, str] | None]:
+    """A query given as a name, a .rq path or SPARQL text → (text, declared
+    params; None for SPARQL text, which may bind any of its variables)."""
     candidate = Path(query)
     if query.endswith(".rq"):
         if not candidate.exists():
@@ -82,21 +81,20 @@ def resolve(query: str) -> tuple[str, dict[str, str]]:
         if query in known:
             return known[query].text, known[query].params
         raise QueryError(f"unknown query name '{query}' (see kg query --list)")
-    return query, {}
+    return query, None
 
 
 def check_syntax(text: str) -> None:
     """Raise QueryError with line and column for a malformed query."""
     try:
-        prepareQuery(text)
-    except Exception as err:
-        line, col = getattr(err, "lineno", None), getattr(err, "col", None)
-        where = f"line {line}, column {col}: " if line else ""
-        message = str(getattr(err, "msg", err)).splitlines()[0]
-        raise QueryError(f"syntax error at {where}{message}") from None
+        parse_query(text)
+    except RecursionError:
+        raise QueryError("query nested too deeply to parse") from None
+    except Exception as err:  # rdflib raises plain exceptions for unknown prefixes and scoping errors
+        raise QueryError(syntax_message(err, text)) from None
 
 
-def bind_params(raw: list[str], declared: dict[str, str]) -> dict:
+def bind_params(raw: list[str], declared: dict[str, str] | None) -> dict:
     bindings = {}
     for item in raw:
         if "=" not in item:
@@ -104,27 +102,44 @@ def bind_params(raw: list[str], declared: dict[str, str]) -> dict:
         name, value = item.split("=", 1)
         if not re.fullmatch(r"[A-Za-z_]\w*", name):
             raise QueryError(f"--param: bad parameter name '{name}'")
-        if declared and name not in declared:
-            raise QueryError(f"--param: the query takes no parameter '{name}' (takes: {', '.join(declared)})")
+        if declared is not None and name not in declared:
+            takes = f"takes: {', '.join(declared)}" if declared else "it takes none"
+            raise QueryError(f"--param: the query takes no parameter '{name}' ({takes})")
         bindings[name] = parse_term(value, f"--param {name}")
     return bindings
 
 
+# --format for SELECT and ASK; for CONSTRUCT and DESCRIBE: --format -> rdflib's serializer
+TABLE_FORMATS = ("table", "csv", "tsv", "json", "xml")
+GRAPH_FORMATS = {"ttl": "turtle", "turtle": "turtle", "nt": "nt", "ntriples": "nt",
+                 "jsonld": "json-ld", "json-ld": "json-ld", "rdfxml": "xml"}
+
+
+def check_format(fmt: str | None) -> None:
+    """Refuse an unknown --format before the query runs."""
+    if fmt is not None and fmt not in TABLE_FORMATS and fmt not in GRAPH_FORMATS:
+        raise QueryError(f"--format: unknown format '{fmt}' (SELECT and ASK: {', '.join(TABLE_FORMATS)}; "
+                         f"CONSTRUCT and DESCRIBE: ttl, nt, jsonld, rdfxml)")
+
+
 def format_result(result, fmt: str) -> str:
-    """table|csv|tsv|json|xml for SELECT/ASK; ttl|nt|jsonld for CONSTRUCT."""
+    """table|csv|tsv|json|xml for SELECT/ASK (ASK as CSV or TSV: the one-column
+    table ``_askResult`` holding true or false, as Jena writes it: the SPARQL
+    1.1 formats define none); ttl|nt|jsonld|rdfxml for CONSTRUCT."""
+    from kg.query.formats import serialize
+    check_format(fmt)
     if result.kind == "CONSTRUCT":
-        rdf_format = {"table": "turtle", "ttl": "turtle", "turtle": "turtle", "nt": "nt",
-                      "ntriples": "nt", "jsonld": "json-ld", "json-ld": "json-ld", "xml": "xml"}.get(fmt)
-        if rdf_format is None:
-            raise QueryError(f"--format: {fmt} is not an RDF format (ttl, nt, jsonld, xml)")
-        return rdf_text(result.graph, rdf_format)
+        fmt = {"table": "ttl", "xml": "rdfxml"}.get(fmt, fmt)  # xml: RDF/XML, as it always meant here
+        if fmt not in GRAPH_FORMATS:
+            raise QueryError(f"--format: {fmt} is a results format; a {result.kind} answer is a graph "
+                             "(ttl, nt, jsonld, rdfxml)")
+        return rdf_text(result.graph, GRAPH_FORMATS[fmt])
+    if fmt not in TABLE_FORMATS:
+        raise QueryError(f"--format: {fmt} is an RDF format; the answer to {result.kind} is a table "
+                         f"({', '.join(TABLE_FORMATS)})")
     if fmt == "table":
         return _table(result)
-    if fmt in ("csv", "tsv", "json", "xml"):
-        buffer = io.BytesIO()
-        result.to_rdflib().serialize(buffer, format=fmt)
-        return buffer.getvalue().decode("utf-8")
-    raise QueryError(f"--format: unknown format '{fmt}' (table, csv, tsv, json, xml)")
+    return serialize(result, fmt).decode("utf-8")
 
 
 def _table(result) -> str:

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pyparsing import ParseException
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import expandUnicodeEscapes, parseQuery, parseUpdate
+from rdflib.plugins.sparql.parser import expandUnicodeEscapes
 from rdflib.plugins.sparql.parserutils import CompValue
 
+from kg.query.syntax import parse_query, parse_update, syntax_message
 from kg.serving.cost_guard import refuse_costly, walk
 from kg.errors import QueryError, Refused, TooLarge
 from kg.serving.limits import Limits
@@ -57,20 +57,20 @@ def check_graph(iri, where: str, graphs: frozenset) -> None:
 
 def _parse(text: str) -> CompValue:
     try:
-        return translateQuery(parseQuery(text)).algebra
+        return parse_query(text).algebra
     except ParseException as err:
         if is_update(text):
             raise Refused(READ_ONLY) from None
-        raise QueryError(f"syntax error at line {err.lineno}, column {err.col}: {err.msg}") from None
+        raise QueryError(syntax_message(err, text)) from None
     except RecursionError:
         raise QueryError("query nested too deeply to parse") from None
-    except Exception as err:  # rdflib's algebra raises plain exceptions for scoping errors
-        raise QueryError(f"query rejected: {err}".splitlines()[0]) from None
+    except Exception as err:  # rdflib's algebra raises plain exceptions for unknown prefixes and scoping errors
+        raise QueryError(syntax_message(err, text)) from None
 
 
 def is_update(text: str) -> bool:
     try:
-        parseUpdate(text)
+        parse_update(text)
         return True
     except (ParseException, RecursionError):
         return False

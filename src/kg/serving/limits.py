@@ -9,7 +9,8 @@ from dataclasses import dataclass, fields, replace
 
 @dataclass(frozen=True)
 class Limits:
-    timeout: float = 10.0          # seconds a query may run before its worker is killed (503)
+    timeout: float = 10.0          # seconds a query may run before it is stopped (503)
+    congested_timeout: float = 2.0 # seconds a query may run while a lighter client waits (503)
     max_results: int = 10_000      # rows (SELECT) or triples (CONSTRUCT) an answer may have (422)
     max_query_bytes: int = 64_000  # query text (413)
     max_body_bytes: int = 128_000  # POST body (413)
@@ -17,10 +18,12 @@ class Limits:
     max_nesting: int = 24          # brackets { ( [ inside one another, checked before parsing (400)
     workers: int = 2               # query processes, each holding the store
     queue_timeout: float = 30.0    # seconds a query may wait for a free worker (503 after)
+    queue_length: int = 16         # queries that may wait for a worker at once (503 past it)
     worker_memory_mb: int = 2048   # address-space limit of a worker (MemoryError, not the OOM killer)
     rate: float = 50.0             # requests per second one client may sustain (0: no budget)
     burst: int = 500               # requests one client may send at once
     expensive_ttl: float = 600.0   # seconds a query that timed out is refused without running again
+    trusted_proxy: str = ""        # the address of a reverse proxy whose X-Forwarded-For is believed
 
     def with_overrides(self, values: dict) -> "Limits":
         names = {f.name for f in fields(self)}

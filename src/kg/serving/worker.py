@@ -3,14 +3,22 @@ queries sent over a connection, so that a query which hangs, overflows a
 stack or exhausts memory costs this process, never the server.
 
 Started by :mod:`kg.serving.pool` as ``python -m kg.serving.worker STORE BUILD_DIR FD
-MEMORY_MB``. Before it opens the store it forbids outbound connections
-(except to a remote store's host) and limits its own address space. Before
-each query it checks the artefact's manifest and reopens the store when a
-rebuild replaced it.
+MEMORY_MB NICENESS``. Before it opens the store it forbids outbound connections
+(except to a remote store's host), limits its own address space and lowers
+its CPU priority by NICENESS (the web server's own process, which renders
+the pages, goes first on a busy machine). Before each query it checks the artefact's
+manifest and reopens the store when a rebuild replaced it.
+
+SIGUSR1 stops the query running (the pool sends it past the time limit, or
+when a lighter client waits): rdflib evaluates in Python, so the signal
+handler's exception ends the query between two steps and the worker stays,
+its store loaded; the pool kills a worker that does not answer in time.
 """
 from __future__ import annotations
 
+import os
 import resource
+import signal
 import sys
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -20,6 +28,19 @@ from kg.pipeline.manifest import artefact_key
 from kg.offline import allowed_host, forbid_network
 
 WARM_UP = "warm-up"
+
+
+class Interrupted(BaseException):
+    """The pool asked this worker to stop its query (a BaseException, so that
+    no engine's ``except Exception`` swallows it)."""
+
+
+_busy = [False]  # a query is running: only then does SIGUSR1 interrupt
+
+
+def _interrupt(_signum, _frame) -> None:
+    if _busy[0]:
+        raise Interrupted()
 
 
 class Holder:
@@ -71,13 +92,25 @@ def serve(connection: Connection, holder: Holder) -> None:
             text, bindings, max_rows, fmt = connection.recv()
         except (EOFError, OSError):  # the server is gone: so is this worker
             return
-        connection.send(answer(holder, text, bindings, max_rows, fmt))
+        connection.send(interruptible_answer(holder, text, bindings, max_rows, fmt))
+
+
+def interruptible_answer(holder: Holder, *request) -> tuple:
+    _busy[0] = True
+    try:
+        return answer(holder, *request)
+    except Interrupted:
+        return ("error", "Interrupted", "the query was stopped")
+    finally:
+        _busy[0] = False
 
 
 def main(argv: list[str]) -> int:
-    store_name, out, fd, memory_mb = argv[0], Path(argv[1]), int(argv[2]), int(argv[3])
+    store_name, out, fd, memory_mb, niceness = argv[0], Path(argv[1]), int(argv[2]), int(argv[3]), int(argv[4])
     sys.stdout = sys.stderr  # nothing this process prints may mix with the protocol
     forbid_network(allowed_host(store_name))
+    signal.signal(signal.SIGUSR1, _interrupt)
+    os.nice(niceness)
     if memory_mb > 0:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

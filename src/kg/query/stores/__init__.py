@@ -9,6 +9,21 @@ from kg.errors import StoreError
 NAMES = ("rdflib", "oxigraph")
 
 
+def check_store_name(name: str) -> str:
+    """The name, or a StoreError saying what a store name may be (before anything opens)."""
+    if name in NAMES:
+        return name
+    if name.startswith(("http://", "https://")):
+        from urllib.parse import urlsplit
+        try:
+            if urlsplit(name).hostname:
+                return name
+        except ValueError:
+            pass
+        raise StoreError("--store: the URL names no host")
+    raise StoreError(f"--store: unknown store '{name}' (expected rdflib, oxigraph or an http(s) URL)")
+
+
 def open_store(name: str = "rdflib", out=None) -> Store:
     if name == "rdflib":
         from kg.query.stores.rdflib_store import RdflibStore
@@ -22,4 +37,4 @@ def open_store(name: str = "rdflib", out=None) -> Store:
     raise StoreError(f"--store: unknown store '{name}' (expected rdflib, oxigraph or an http(s) URL)")
 
 
-__all__ = ["Result", "Store", "open_store", "NAMES"]
+__all__ = ["Result", "Store", "open_store", "check_store_name", "NAMES"]

@@ -7,6 +7,7 @@ from kg.query.artefact import load_artefact
 from kg.errors import KgError, QueryError
 from kg.query.stores.base import Result, Store, from_rdflib_result
 from kg.query.stores.rdflib_join import install as install_hash_join
+from kg.query.syntax import parse_query
 
 install_hash_join()
 
@@ -25,7 +26,7 @@ class RdflibStore(Store):
     def query(self, text: str, bindings: dict | None = None, max_rows: int | None = None) -> Result:
         init = {Variable(k): v for k, v in (bindings or {}).items()}
         try:
-            result = self.dataset.query(text, initBindings=init)
+            result = self.dataset.query(parse_query(text), initBindings=init)
             return from_rdflib_result(result, max_rows)
         except (KgError, MemoryError, RecursionError):
             raise
