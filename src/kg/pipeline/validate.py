@@ -47,6 +47,8 @@ def shacl_problems(dataset, by_graph, data: Graph | None = None, explained=froze
     )
     if conforms:
         return []
+    if not isinstance(report, Graph):  # pySHACL could not run a shape (e.g. a bad SPARQL constraint)
+        raise InputError("shapes", 1, 1, str(report).splitlines()[0])
     lines = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         focus, value = report.value(result, SH.focusNode), report.value(result, SH.value)
