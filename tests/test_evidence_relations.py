@@ -109,13 +109,13 @@ def test_the_stress_test_questions_qualify_the_rule_as_the_source_states(data):
     assert data.value(node, PE.basis) == PE.StatedBySource
 
 
-def test_shapes_reject_a_relation_without_basis_and_an_undescribed_relation():
+def test_shapes_reject_a_relation_without_basis_or_grounding():
     from pyshacl import validate
 
     from kg.pipeline.validate import load_shapes
     bad = Graph().parse(data=f"""
         @prefix pe: <{PE}> .
-        <{ID}claim/x> a pe:Claim ; pe:supports <{ID}proposition/p> ; pe:challenges <{ID}proposition/p> ;
+        <{ID}claim/x> a pe:Claim ; pe:supports <{ID}proposition/p> ;
             pe:qualifiedRelation <{ID}relation/x--p> .
         <{ID}proposition/p> a pe:Proposition .
         <{ID}relation/x--p> a pe:EvidenceRelation ; pe:proposition <{ID}proposition/p> ;
@@ -125,7 +125,26 @@ def test_shapes_reject_a_relation_without_basis_and_an_undescribed_relation():
     assert not conforms
     assert "needs exactly one pe:basis" in text
     assert "needs pe:evidence" in text
-    assert "has no pe:EvidenceRelation with that direction" in text
+
+
+def test_validate_names_the_file_of_a_relation_without_its_description(project_copy):
+    import os
+    import subprocess
+    import sys
+
+    path = project_copy / "data" / "matrix-b5.ttl"
+    text = path.read_text(encoding="utf-8")
+    # add a relation the review never described
+    path.write_text(text.replace("claim:b5-rule-plausible-some-evidence a pe:Claim ;",
+                                 "claim:b5-rule-plausible-some-evidence a pe:Claim ;\n"
+                                 "    pe:qualifies prop:formal-power-weakens-informal-influence ;", 1), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-c", "from kg.cli import main; raise SystemExit(main())", "validate"],
+                            capture_output=True, text=True, env={**os.environ})
+    assert result.returncode == 2
+    assert "data/matrix-b5.ttl: <https://w3id.org/practitioner-evidence/id/claim/b5-rule-plausible-some-evidence>" \
+        in result.stderr
+    assert "has no pe:EvidenceRelation with that direction" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 # ---------------------------------------------------------------- the ten problems
