@@ -79,8 +79,9 @@ def test_cq01_says_whether_the_source_states_each_link_or_we_judged_it(ask):
     basis = {(r["claim"], r["relation"]): r.get("basis") for r in rows}
     # "The proposed rule seems plausible and has some evidence to support it"
     assert basis[(CLAIM["b5-rule-plausible-some-evidence"], PE.supports)] == PE.StatedBySource
-    # an offender's account of a mentor linked to probation: our reading
-    assert basis[(CLAIM["b5-offender-puts-up-barriers-if-mentor-linked"], PE.supports)] == PE.JudgedByModeller
+    # a peer mentor says the role helps offenders open up: relating it to
+    # "formal power weakens informal influence" is our reading
+    assert basis[(CLAIM["b5-peer-mentor-helps-offenders-open-up"], PE.supports)] == PE.JudgedByModeller
     # derived by rules/worker-matters-more.rq: its basis is the derivation
     assert basis[(CLAIM["b5-therapist-skills-more-important-in-criminal-justice"], PE.supports)] is None
     stated = {c for (c, rel), b in basis.items() if b == PE.StatedBySource}

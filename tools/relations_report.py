@@ -7,8 +7,9 @@ Reads data/*.ttl as asserted (no reasoning) and lists, source by source, each
 pe:EvidenceRelation with its claim, direction, proposition, basis, rationale,
 hedge and the verbatim excerpts (offsets into sources/) that ground the claim
 and the relation; then the comparative claims from which rules/ derive
-support or challenge. docs/review/relations-notes.md (method, changes, second
-pass) is put in front, so the file is one read.
+support or challenge, the settings' formal power, and the numbers stored with
+a qualifier or as written. docs/review/relations-notes.md (method, changes,
+second pass) is put in front, so the file is one read.
 """
 import sys
 from pathlib import Path
@@ -56,7 +57,8 @@ def relation_block(graph, number, rel):
              f"- rationale: {graph.value(rel, PE.rationale)}", "- claim's excerpts:"]
     lines += excerpt_lines(graph, claim_ex)
     if rel_ex - claim_ex:
-        lines += ["- the relation's own excerpts (where the source makes the link):"] + excerpt_lines(graph, rel_ex - claim_ex)
+        lines += ["- the relation's own excerpts (where the source makes or limits the link):"] \
+            + excerpt_lines(graph, rel_ex - claim_ex)
     return lines
 
 
@@ -97,11 +99,37 @@ def comparative_part(graph):
     return out
 
 
+def settings_part(graph):
+    out = ["# Part 4. The settings' formal power (what the rules compare)", "",
+           "The number is our ordinal reading (0 none, self-referred … 3 a child may be removed); the basis says "
+           "whether the excerpts speak of the worker's power over the client.", ""]
+    for setting in sorted(graph.subjects(PE.formalPower, None), key=lambda s: (int(graph.value(s, PE.formalPower)), str(s))):
+        rationale = graph.value(setting, PE.formalPowerRationale)
+        out += [f"### `{short(setting)}`: {graph.value(setting, PE.formalPower)}",
+                f"- basis: **{short(graph.value(setting, PE.formalPowerBasis))}**"
+                + (f"; rationale: {rationale}" if rationale else ""), "- excerpts:"]
+        out += excerpt_lines(graph, set(graph.objects(setting, PE.groundedIn))) + [""]
+    return out
+
+
+def numbers_part(graph):
+    out = ["# Part 5. Numbers that are not exact as written", "",
+           "| measurement | value | qualifier | as written | excerpt |", "|---|---|---|---|---|"]
+    rows = [m for m in graph.subjects(RDF.type, PE.Measurement)
+            if graph.value(m, PE.qualifier) is not None or graph.value(m, PE.valueAsWritten) is not None]
+    for m in sorted(rows, key=str):
+        quote = " / ".join(" ".join(str(graph.value(e, PE.exact)).split()) for e in graph.objects(m, PE.groundedIn))
+        out.append(f"| `{short(m)}` | {graph.value(m, PE.value)} {graph.value(m, PE.unit) or ''} | "
+                   f"{graph.value(m, PE.qualifier) or ''} | {graph.value(m, PE.valueAsWritten) or ''} | “{quote}” |")
+    return out + [""]
+
+
 def main(argv):
     out = Path(argv[1]) if len(argv) > 1 else ROOT / "docs" / "review" / "relations.md"
     graph = load()
     notes = (ROOT / "docs" / "review" / "relations-notes.md").read_text(encoding="utf-8")
-    text = "\n".join([notes.rstrip(), ""] + relations_part(graph) + comparative_part(graph)) + "\n"
+    parts = relations_part(graph) + comparative_part(graph) + settings_part(graph) + numbers_part(graph)
+    text = "\n".join([notes.rstrip(), ""] + parts).rstrip("\n") + "\n"
     tmp = out.with_suffix(".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(out)
