@@ -86,6 +86,8 @@ def test_cq01_says_whether_the_source_states_each_link_or_we_judged_it(ask):
     assert basis[(CLAIM["b5-therapist-skills-more-important-in-criminal-justice"], PE.supports)] is None
     stated = {c for (c, rel), b in basis.items() if b == PE.StatedBySource}
     assert len(stated) >= 15
+    # and says why, beside the basis
+    assert all(r.get("rationale") for r in rows if r.get("basis") is not None)
 
 
 def test_cq01_each_claim_comes_with_its_work_and_verbatim_excerpt(ask):
