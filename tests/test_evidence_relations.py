@@ -141,8 +141,7 @@ def test_validate_names_the_file_of_a_relation_without_its_description(project_c
     result = subprocess.run([sys.executable, "-c", "from kg.cli import main; raise SystemExit(main())", "validate"],
                             capture_output=True, text=True, env={**os.environ})
     assert result.returncode == 2
-    assert "data/matrix-b5.ttl: <https://w3id.org/practitioner-evidence/id/claim/b5-rule-plausible-some-evidence>" \
-        in result.stderr
+    assert "data/matrix-b5.ttl:" in result.stderr and "claim:b5-rule-plausible-some-evidence" in result.stderr
     assert "has no pe:EvidenceRelation with that direction" in result.stderr
     assert "Traceback" not in result.stderr
 
