@@ -60,17 +60,34 @@ def test_cq01_claims_on_the_central_rule_directly_or_through_components(ask):
     assert (CLAIM["b5-rule-plausible-some-evidence"], PE.supports) in relations
     assert (CLAIM["b5-only-expert-juggler-could-manage"], PE.supports) in relations
     assert (CLAIM["b5-are-there-exceptions-question"], PE.qualifies) in relations
-    assert (CLAIM["b5-less-need-for-expert-therapist-question"], PE.challenges) in relations
+    # the stress test's questions are left open: they qualify, never challenge
+    assert (CLAIM["b5-less-need-for-expert-therapist-question"], PE.qualifies) in relations
     # through the component "formal power weakens informal influence"
     assert (CLAIM["b5-enforcer-and-social-worker-conflict"], PE.supports) in relations
     assert (CLAIM["compendium-43-authority-creates-barriers"], PE.supports) in relations
-    assert (CLAIM["b5-formal-power-to-persuade-question"], PE.challenges) in relations
+    assert (CLAIM["b5-formal-power-to-persuade-question"], PE.qualifies) in relations
     # through the component "a formal control context requires exceptional abilities"
     assert (CLAIM["b5-option-2-requires-exceptional-staff"], PE.supports) in relations
     assert (CLAIM["blog-goals-set-by-third-parties"], PE.qualifies) in relations
     # through a domain rule (matters more in a trickier setting)
     assert (CLAIM["b5-therapist-skills-more-important-in-criminal-justice"], PE.supports) in relations
     assert len({c for c, _ in relations}) >= 55
+
+
+def test_cq01_says_whether_the_source_states_each_link_or_we_judged_it(ask):
+    rows = ask("cq01")
+    basis = {(r["claim"], r["relation"]): r.get("basis") for r in rows}
+    # "The proposed rule seems plausible and has some evidence to support it"
+    assert basis[(CLAIM["b5-rule-plausible-some-evidence"], PE.supports)] == PE.StatedBySource
+    # a peer mentor says the role helps offenders open up: relating it to
+    # "formal power weakens informal influence" is our reading
+    assert basis[(CLAIM["b5-peer-mentor-helps-offenders-open-up"], PE.supports)] == PE.JudgedByModeller
+    # derived by rules/worker-matters-more.rq: its basis is the derivation
+    assert basis[(CLAIM["b5-therapist-skills-more-important-in-criminal-justice"], PE.supports)] is None
+    stated = {c for (c, rel), b in basis.items() if b == PE.StatedBySource}
+    assert len(stated) >= 15
+    # and says why, beside the basis
+    assert all(r.get("rationale") for r in rows if r.get("basis") is not None)
 
 
 def test_cq01_each_claim_comes_with_its_work_and_verbatim_excerpt(ask):
@@ -105,9 +122,10 @@ def test_cq02_settings_in_order_of_formal_power_with_pro_and_con_counts(ask):
     # settings with no counter-evidence are listed, with zero
     assert counts[SETTING["peer-mentoring"]][1] == 0
     assert counts[SETTING["prison"]][1] == 0
-    # "Perhaps trickiest of all": child protection, evidence both ways
+    # "Perhaps trickiest of all": child protection, where the Option 2
+    # evaluations and the London training bear on the rule
     matters, otherwise = counts[SETTING["child-protection"]]
-    assert matters >= 5 and otherwise >= 1
+    assert matters >= 5 and matters > otherwise
     # criminal justice includes probation, prison, programmes … (skos:broader)
     assert counts[SETTING["criminal-justice"]][0] >= counts[SETTING["probation-supervision"]][0] \
         + counts[SETTING["treatment-under-criminal-justice-pressure"]][0]
@@ -188,16 +206,21 @@ def test_cq05_what_parents_at_risk_of_losing_their_children_valued(ask):
 
 def test_cq06_counter_arguments_to_the_central_rule(ask):
     rows = ask("cq06")
-    b5 = [r for r in rows if r["statedIn"] == SRC["matrix-b5"]]
-    claims = {r["claim"]: py(r["openQuestion"]) for r in b5}
-    # B5's stress test: "Could they not use formal power to persuade the client ...?",
-    # "could having formal power mean there is less need to be an expert therapist?",
-    # and the influences "may not differ too much from those elsewhere"
-    assert claims == {
-        CLAIM["b5-formal-power-to-persuade-question"]: True,
-        CLAIM["b5-less-need-for-expert-therapist-question"]: True,
-        CLAIM["b5-practitioner-influences-may-not-differ"]: False,
-    }
+    claims = {r["claim"]: (py(r["openQuestion"]), r["relation"]) for r in rows}
+    # B5's stress test puts its counter-arguments as questions it leaves open:
+    # "Could they not use this formal power to persuade the client …?",
+    # "Contrary to the supposed rule, could it be that having formal power mean
+    # there is less need to be an expert therapist?", "Is formal power only a
+    # complicating factor when …?", "are there exceptions?"
+    for slug in ("b5-formal-power-to-persuade-question", "b5-less-need-for-expert-therapist-question",
+                 "b5-formal-power-complicates-only-therapy-question", "b5-are-there-exceptions-question"):
+        assert claims[CLAIM[slug]] == (True, PE.qualifies), slug
+    # "In the expectation that the influences … may not differ too much … we can
+    # refer you back to the other cells" is a navigation aside, not a counter-argument
+    assert CLAIM["b5-practitioner-influences-may-not-differ"] not in claims
+    # questions about remedies (splitting therapy from supervision) are not put to the rule
+    assert CLAIM["b5-split-therapy-and-supervision-question"] not in claims
+    assert SRC["matrix-b5"] in {r["statedIn"] for r in rows}
     assert any("less need to be an expert therapist" in str(r["exact"]) for r in rows)
 
 
@@ -268,7 +291,7 @@ def test_cq09_asserted_relations_and_domain_rule_inferences(ask):
 def test_cq09_unbound_lists_every_claim_bearing_on_the_rule(ask):
     claims = {r["claim"] for r in ask("cq09")}
     assert {CLAIM["b5-enforcer-and-social-worker-conflict"], CLAIM["b5-rule-plausible-some-evidence"],
-            CLAIM["b5-practitioner-influences-may-not-differ"]} <= claims
+            CLAIM["b5-less-need-for-expert-therapist-question"]} <= claims
 
 
 # ---------------------------------------------------------------- CQ10

@@ -58,12 +58,13 @@ def _works_listed_in(dataset, source):
 
 
 def test_b5_lists_nine_works_with_letter_title_and_year(dataset):
-    works = _works_listed_in(dataset, SRC["matrix-b5"])
+    # the nine lettered listings; a "see also" work named in a listing has no letter
+    works = {w for w in _works_listed_in(dataset, SRC["matrix-b5"]) if dataset.value(w, PE.matrixCategory)}
     assert len(works) == 9
     found = {(str(dataset.value(w, PE.matrixCategory)), str(dataset.value(w, DCTERMS.title)),
               str(dataset.value(w, PE.year))) for w in works}
     assert found == set(B5_WORKS)
-    assert works == _works_listed_in(dataset, SRC["matrix-b5-web"])
+    assert _works_listed_in(dataset, SRC["matrix-b5"]) == _works_listed_in(dataset, SRC["matrix-b5-web"])
 
 
 def test_e5_lists_twenty_works_with_their_letters(dataset):
@@ -151,4 +152,5 @@ def test_every_measurement_has_value_group_and_an_excerpt_with_the_number(datase
         excerpts = [str(dataset.value(e, PE.exact)) for e in dataset.objects(m, PE.groundedIn)]
         assert excerpts, m
         text = re.sub(r"\s+", " ", " ".join(excerpts)).lower()
-        assert any(form in text for form in _written_forms(Decimal(str(value)))), f"{m}: {value} not in excerpt"
+        forms = _written_forms(Decimal(str(value))) | {str(w).lower() for w in dataset.objects(m, PE.valueAsWritten)}
+        assert any(form in text for form in forms), f"{m}: {value} not in excerpt"

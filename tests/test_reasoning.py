@@ -100,8 +100,10 @@ def test_cls_hv2_a_claim_that_challenges_the_central_rule_is_a_counter_argument(
 
 
 def test_prp_dom_and_prp_rng_type_the_subject_and_object():
-    out = infer((claim, PE.evidence, ID["excerpt/x"]))
-    assert (claim, RDF.type, PE.Claim) in out and (ID["excerpt/x"], RDF.type, PE.Excerpt) in out
+    # pe:reports: Claim -> Measurement (pe:evidence has no domain: claims and
+    # evidence relations both use it)
+    out = infer((claim, PE.reports, ID["measurement/x"]))
+    assert (claim, RDF.type, PE.Claim) in out and (ID["measurement/x"], RDF.type, PE.Measurement) in out
 
 
 # ---------------------------------------------------------------- the same, on the real data
@@ -113,7 +115,12 @@ def test_real_data_has_each_kind_of_inference(dataset):
     assert (ID["setting/child-protection"], RDF.type, PE.HighestFormalPowerSetting) in inferred
     assert (canadian, CITO.supports, CENTRAL) in inferred
     assert (canadian, RDF.type, SCHEMA.Claim) in inferred
-    assert any(inferred.subjects(RDF.type, PE.CounterArgument))
+    # Farrall's "very few people actually desist as a result of intervention"
+    # challenges the Compendium's proposition (no claim, read closely, challenges
+    # the central rule: cls-hv2 on pe:CounterArgument is pinned on a small graph)
+    farrall = ID["claim/compendium-03-desistance-away-from-cjs"]
+    assert (ID["proposition/one-to-one-relationship-reduces-reoffending"], PE.challengedBy, farrall) in inferred
+    assert (farrall, CITO.disagreesWith, ID["proposition/one-to-one-relationship-reduces-reoffending"]) in inferred
     via_component = [c for c in dataset.subjects(PE.supports, ID["proposition/control-context-requires-exceptional-abilities"])]
     assert via_component and all((c, PE.bearsOn, CENTRAL) in dataset for c in via_component)
 

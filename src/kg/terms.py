@@ -14,6 +14,7 @@ PREFIXES = {
     "prop": "https://w3id.org/practitioner-evidence/id/proposition/",
     "ex": "https://w3id.org/practitioner-evidence/id/excerpt/",
     "meas": "https://w3id.org/practitioner-evidence/id/measurement/",
+    "rel": "https://w3id.org/practitioner-evidence/id/relation/",
     "setting": "https://w3id.org/practitioner-evidence/id/setting/",
     "factor": "https://w3id.org/practitioner-evidence/id/factor/",
     "outcome": "https://w3id.org/practitioner-evidence/id/outcome/",

@@ -2,7 +2,8 @@
 data file and line, the focus node and the shape's message; plus what SHACL
 cannot express: the register of sources (``registry``), a newcomer's
 mistakes (``checks``) and the excerpt check (``excerpts``:
-``source_text[start:end] == exact``)."""
+``source_text[start:end] == exact``) and the evidence relations' descriptions
+(``relations``)."""
 from __future__ import annotations
 
 from pyshacl import validate as shacl_validate
@@ -15,6 +16,7 @@ from kg.pipeline.checks import newcomer_problems
 from kg.pipeline.excerpts import excerpt_problems
 from kg.pipeline.lines import short, where
 from kg.pipeline.registry import registry_problems
+from kg.pipeline.relations import relation_problems
 from kg.pipeline.sources import source_text, sources_in
 
 PE = Namespace("https://w3id.org/practitioner-evidence/ontology#")
@@ -47,6 +49,8 @@ def shacl_problems(dataset, by_graph, data: Graph | None = None, explained=froze
     )
     if conforms:
         return []
+    if not isinstance(report, Graph):  # pySHACL could not run a shape (e.g. a bad SPARQL constraint)
+        raise InputError("shapes", 1, 1, str(report).splitlines()[0])
     lines = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         focus, value = report.value(result, SH.focusNode), report.value(result, SH.value)
@@ -69,4 +73,4 @@ def validate(dataset, by_graph) -> list[str]:
     register, unregistered = registry_problems(data, dataset, by_graph)
     mistakes, undefined = newcomer_problems(data, dataset, by_graph, sources)
     return (register + mistakes + shacl_problems(dataset, by_graph, data, unregistered | undefined)
-            + excerpt_problems(data, dataset, by_graph, sources))
+            + excerpt_problems(data, dataset, by_graph, sources) + relation_problems(data, dataset, by_graph))

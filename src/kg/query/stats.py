@@ -14,7 +14,15 @@ def overview(store) -> dict:
               for r in _run(store, "stats-graphs").rows}
     things = {str(r["kind"]): int(r["n"]) for r in _run(store, "stats-kinds").rows}
     inferred = {short(r["p"]): int(r["n"]) for r in _run(store, "stats-inferred").rows}
-    return {"triples per named graph": graphs, "resources": things, "inferred triples by predicate": inferred}
+    return {"triples per named graph": graphs, "resources": things,
+            "evidence relations by direction and basis": relations(store),
+            "inferred triples by predicate": inferred}
+
+
+def relations(store) -> dict:
+    """Asserted evidence relations counted by direction and basis ("Supports / StatedBySource": 40)."""
+    rows = _run(store, "stats-relations").rows
+    return {f"{short(r['direction']).split(':')[-1]} / {short(r['basis']).split(':')[-1]}": int(r["n"]) for r in rows}
 
 
 def by_source(store) -> dict:
