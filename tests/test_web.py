@@ -395,3 +395,15 @@ def test_sources_page_lists_every_registered_source_from_the_data(client):
     for source in sources:
         assert f'href="/source/{source.slug}"' in page
         assert source.file_name in client.get(f"/source/{source.slug}").get_data(as_text=True)
+
+
+def test_an_evidence_relation_dereferences_with_its_basis(client):
+    """id/relation/{claim}--{proposition} (DESIGN.md, "Evidence relations") is a Linked Data IRI too."""
+    relation = "b5-quality-of-contacts-important--one-to-one-relationship-reduces-reoffending"
+    r = client.get(f"/id/relation/{relation}", headers={"Accept": "text/turtle"})
+    assert r.status_code == 200
+    graph = Graph().parse(data=r.data, format="turtle")
+    subject = URIRef(f"{ID}relation/{relation}")
+    basis = URIRef("https://w3id.org/practitioner-evidence/ontology#basis")
+    assert graph.value(subject, basis) is not None
+    assert client.get(f"/id/relation/{relation}", headers={"Accept": "text/html"}).status_code in (200, 303)

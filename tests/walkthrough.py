@@ -56,6 +56,7 @@ setting:care-proceedings a pe:Setting ; skos:inScheme scheme:settings ;
     skos:prefLabel "Care proceedings"@en ;
     skos:definition "Court proceedings in which a child may be removed from the family (the walk-through's made-up source)."@en ;
     pe:formalPower 3 ;
+    pe:formalPowerBasis pe:StatedBySource ;
     pe:groundedIn ex:{remove} .
 
 work:family-court-warm-honest-worker-2019 a pe:Study ;
@@ -81,7 +82,15 @@ claim:{claim} a pe:Claim ;
     pe:evidence ex:{warmth} ;
     pe:supports prop:trickier-situation-worker-matters ;
     pe:setting setting:care-proceedings ;
-    pe:factor factor:worker-client-relationship .
+    pe:factor factor:worker-client-relationship ;
+    pe:qualifiedRelation rel:{claim}--trickier-situation-worker-matters .
+
+rel:{claim}--trickier-situation-worker-matters a pe:EvidenceRelation ;
+    pe:proposition prop:trickier-situation-worker-matters ;
+    pe:direction pe:Supports ;
+    pe:basis pe:JudgedByModeller ;
+    pe:rationale "Parents in the trickiest setting valued the worker's warmth and honesty above services, which we read as support for the rule."@en ;
+    pe:evidence ex:{warmth} .
 
 claim:family-court-listening-keeps-families-engaged a pe:Claim ;
     rdfs:label "Families stayed engaged where the worker also listened"@en ;

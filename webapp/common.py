@@ -28,7 +28,7 @@ from .error_page import error_page
 ID = "https://w3id.org/practitioner-evidence/id/"
 PE = "https://w3id.org/practitioner-evidence/ontology#"
 KINDS = ("source", "work", "claim", "proposition", "excerpt", "measurement", "setting",
-         "factor", "outcome", "design", "concept", "scheme")
+         "factor", "outcome", "design", "concept", "scheme", "relation")
 SLUG = r"^[a-z0-9][a-z0-9._-]*$"
 
 # One MIME-type table for every RDF document the site serves: suffix -> (type, rdflib format).

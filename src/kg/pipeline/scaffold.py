@@ -175,6 +175,7 @@ STARTER = """\
 @prefix design:  <https://w3id.org/practitioner-evidence/id/design/> .
 @prefix concept: <https://w3id.org/practitioner-evidence/id/concept/> .
 @prefix scheme:  <https://w3id.org/practitioner-evidence/id/scheme/> .
+@prefix rel:     <https://w3id.org/practitioner-evidence/id/relation/> .
 
 # ---------------------------------------------------------------- works
 # A work the source lists: its title and year exactly as the source gives
@@ -197,6 +198,19 @@ STARTER = """\
 #     pe:evidence ex:{prefix}-42-120 ;
 #     pe:supports prop:trickier-situation-worker-matters ;
 #     pe:setting setting:probation-supervision .
+#
+# Every pe:supports / pe:challenges / pe:qualifies is described by an
+# evidence relation: which way, whether the source states the link itself
+# (pe:StatedBySource) or it is our reading (pe:JudgedByModeller), why in one
+# sentence, the source's hedge words if it hedges, and the excerpt(s) behind it.
+#
+# claim:{slug}-a-finding pe:qualifiedRelation rel:{slug}-a-finding--trickier-situation-worker-matters .
+# rel:{slug}-a-finding--trickier-situation-worker-matters a pe:EvidenceRelation ;
+#     pe:proposition prop:trickier-situation-worker-matters ;
+#     pe:direction pe:Supports ;
+#     pe:basis pe:JudgedByModeller ;
+#     pe:rationale "One plain-English sentence: why this claim supports the rule."@en ;
+#     pe:evidence ex:{prefix}-42-120 .
 
 # ---------------------------------------------------------------- excerpts
 # `kg excerpt {slug} 'quote' --into data/{slug}.ttl` appends them here, e.g.
