@@ -55,7 +55,7 @@ ThreadsPerQuery = 2
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
 ServerRoot = {dir}
-ServerThreads = 10
+ServerThreads = 40
 Charset = UTF-8
 [SPARQL]
 ResultSetMaxRows = 10000
@@ -68,6 +68,7 @@ DEVIATIONS = {
     "cq03-factors-completion-engagement": "p* with an end bound by VALUES: no rows",
     "cq06-counter-arguments": "BIND(EXISTS {...}) gives 1/0 integers, not xsd:boolean",
     "web-chain": "p* with an end bound by VALUES: no rows",
+    "web-stress-test": "p* in an OPTIONAL with an end bound by the outer pattern: the basis is left unbound",
     "web-claim-bearings": "BIND(EXISTS {...}) gives 1/0 integers, not xsd:boolean",
     "web-claim-relations": "BIND(EXISTS {...}) gives 1/0 integers, not xsd:boolean",
     "web-resource-out": "BIND(EXISTS {...}) gives 1/0 integers, not xsd:boolean",
@@ -175,17 +176,6 @@ def test_virtuoso_gives_the_same_answers_as_rdflib(name, sample, store, rdflib_s
     assert test_stores._run(store, name, sample) == test_stores._expected(rdflib_store, name, sample)
 
 
-@pytest.mark.parametrize("name", sorted(DEVIATIONS))
-def test_each_known_deviation_still_deviates(name, store, rdflib_store):
-    """When a Virtuoso release fixes one, this fails: take it out of DEVIATIONS and the README."""
-    sample = next(c.values[1] for c in test_stores.CASES if c.values[0] == name)
-    try:
-        differs = test_stores._run(store, name, sample) != test_stores._expected(rdflib_store, name, sample)
-    except Exception:  # an error from Virtuoso is a deviation too
-        differs = True
-    assert differs, DEVIATIONS[name]
-
-
 def test_an_answer_cut_at_virtuosos_cap_is_refused_not_passed_on(store):
     with pytest.raises(ResultTooLarge):
         store.query("SELECT * WHERE { ?s ?p ?o }")
@@ -219,3 +209,17 @@ def test_a_publish_again_with_prune_keeps_every_graph_of_the_build(published, bu
                env={"KG_STORE_PASSWORD": PASSWORD, "KG_BUILD_DIR": str(built)})
     assert again.returncode == 0 and "deleted" not in again.stdout, again.stderr
     assert again.stdout == first.stdout
+
+
+# Last in the module: some of these queries (p* paths Virtuoso cannot plan) have
+# left Virtuoso 7.2 unresponsive for minutes afterwards on a loaded machine, which
+# the tests above must not inherit.
+@pytest.mark.parametrize("name", sorted(DEVIATIONS))
+def test_each_known_deviation_still_deviates(name, store, rdflib_store):
+    """When a Virtuoso release fixes one, this fails: take it out of DEVIATIONS and the README."""
+    sample = next(c.values[1] for c in test_stores.CASES if c.values[0] == name)
+    try:
+        differs = test_stores._run(store, name, sample) != test_stores._expected(rdflib_store, name, sample)
+    except Exception:  # an error from Virtuoso is a deviation too
+        differs = True
+    assert differs, DEVIATIONS[name]
