@@ -18,6 +18,15 @@ from rdflib import OWL, RDF, RDFS, XSD, BNode, Literal, Namespace
 EX = Namespace("http://example.org/")
 TYPE = RDF.type
 
+# The prefixes of the small Turtle graphs the OWL 2 RL tests write by hand.
+PREFIXES = """
+@prefix ex:   <http://example.org/> .
+@prefix owl:  <http://www.w3.org/2002/07/owl#> .
+@prefix rdf:  <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd:  <http://www.w3.org/2001/XMLSchema#> .
+"""
+
 
 class Vocabulary:
     def __init__(self, rnd: random.Random, seed: int):

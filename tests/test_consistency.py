@@ -12,14 +12,8 @@ from rdflib import Graph
 from kg.cli import main
 from kg.pipeline.consistency import inconsistencies
 from kg.pipeline.reason import reason
+from owl2rl_graphs import PREFIXES
 
-PREFIXES = """
-@prefix ex:   <http://example.org/> .
-@prefix owl:  <http://www.w3.org/2002/07/owl#> .
-@prefix rdf:  <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix xsd:  <http://www.w3.org/2001/XMLSchema#> .
-"""
 
 # AllDifferent and AllDisjointProperties lists have three members: owlrl
 # never compares a list's last member, and the test also asks owlrl

@@ -21,15 +21,8 @@ from kg.errors import KgError
 from kg.pipeline.engine import Engine, unsupported_constructs
 from kg.pipeline.noise import without_noise
 from kg.pipeline.reason import reason
-from owl2rl_graphs import random_graph
+from owl2rl_graphs import PREFIXES, random_graph
 
-PREFIXES = """
-@prefix ex:   <http://example.org/> .
-@prefix owl:  <http://www.w3.org/2002/07/owl#> .
-@prefix rdf:  <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix xsd:  <http://www.w3.org/2001/XMLSchema#> .
-"""
 
 
 def turtle(text: str) -> set:
