@@ -165,10 +165,12 @@ def main() -> int:
     args.add_argument("--good", type=int, default=4)
     args.add_argument("--hostile", type=int, default=4)
     args.add_argument("--store", default="rdflib")
+    args.add_argument("--workers", type=int, help="kg serve --workers (default: kg serve's own)")
     args.add_argument("--label", default="after", help="the name this run is kept under in the results file")
     opts = args.parse_args()
     log = ROOT / "bench" / "work" / "hostile-kg-serve.log"
-    with kg_serving(opts.store, log) as (base, _process):
+    options = ("--workers", str(opts.workers)) if opts.workers else ()
+    with kg_serving(opts.store, log, options) as (base, _process):
         port = urllib.parse.urlsplit(base).port
         for kind, what in GOOD * 3:  # warm the workers and the pages
             fetch(port, "127.0.0.1", what if kind == "page" else sparql_path(what), "*/*")

@@ -251,3 +251,10 @@ def test_two_query_parameters_are_a_400(app):
     assert r.status_code == 400 and b"query" in r.data and len(r.data.strip().splitlines()) == 1
     r = app.test_client().post("/sparql?query=ASK%7B%7D", data={"query": "ASK {}"}, headers=JSON)
     assert r.status_code == 400
+
+
+@pytest.mark.parametrize("workers, light, shared", [(1, 0, 1), (2, 1, 1), (3, 2, 1), (6, 4, 2)])
+def test_most_workers_are_kept_for_light_clients_and_at_least_one_is_shared(workers, light, shared):
+    from kg.serving.pool import lane_of
+    lanes = [lane_of(n, workers) for n in range(workers)]
+    assert (lanes.count(LIGHT), lanes.count(ANY)) == (light, shared)

@@ -16,7 +16,7 @@ class Limits:
     max_body_bytes: int = 128_000  # POST body (413)
     max_url_bytes: int = 16_000    # path and query string of a GET (414)
     max_nesting: int = 24          # brackets { ( [ inside one another, checked before parsing (400)
-    workers: int = 2               # query processes, each holding the store
+    workers: int = 3               # query processes, each holding the store (two kept for light clients)
     queue_timeout: float = 30.0    # seconds a query may wait for a free worker (503 after)
     queue_length: int = 16         # queries that may wait for a worker at once (503 past it)
     worker_memory_mb: int = 2048   # address-space limit of a worker (MemoryError, not the OOM killer)
