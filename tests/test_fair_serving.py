@@ -258,3 +258,56 @@ def test_most_workers_are_kept_for_light_clients_and_at_least_one_is_shared(work
     from kg.serving.pool import lane_of
     lanes = [lane_of(n, workers) for n in range(workers)]
     assert (lanes.count(LIGHT), lanes.count(ANY)) == (light, shared)
+
+
+# ---------------------------------------------------------------- pausing heavy queries
+
+@dataclass(eq=False)
+class SignalledWorker:
+    sent: list
+
+    def signal(self, number: int) -> bool:
+        self.sent.append(number)
+        return True
+
+
+def test_a_heavy_query_is_paused_while_a_light_one_or_a_page_runs_and_goes_on_after():
+    import signal
+    from kg.serving.fair import Ticket
+    from kg.serving.pause import Pauser
+    pauser, sent = Pauser(), []
+    heavy = Ticket("203.0.113.1", 1, worker=SignalledWorker(sent), heavy=True)
+    light = Ticket("203.0.113.2", 2, worker=SignalledWorker([]))
+    pauser.begin(heavy)
+    assert sent == []  # alone, it runs
+    pauser.begin(light)
+    pauser.foreground_begin()
+    assert sent == [signal.SIGSTOP]  # paused once, however many light things run
+    pauser.end(light)
+    assert sent == [signal.SIGSTOP]  # a page still runs
+    pauser.foreground_end()
+    assert sent == [signal.SIGSTOP, signal.SIGCONT]
+    pauser.end(heavy)
+    pauser.foreground_begin()
+    assert sent == [signal.SIGSTOP, signal.SIGCONT]  # an ended query is never signalled again
+    pauser.foreground_end()
+
+
+def test_pages_pause_heavy_queries_and_sparql_requests_do_not(app):
+    import signal
+    from kg.serving.fair import Ticket
+    pauser = app.extensions["kg"].endpoint.pauser
+    sent = []
+    heavy = Ticket("203.0.113.9", 9, worker=SignalledWorker(sent), heavy=True)
+    pauser.begin(heavy)
+    try:
+        assert get_sparql(app, "ASK { ?s ?p ?o }", "203.0.113.10").status_code == 200
+        assert signal.SIGSTOP not in sent or sent[-1] == signal.SIGCONT  # a light query pauses it only while it runs
+        sent.clear()
+        assert app.test_client().get("/claims").status_code == 200
+        assert sent == [signal.SIGSTOP, signal.SIGCONT]
+        sent.clear()
+        assert app.test_client().get("/no-such-page").status_code == 404
+        assert sent == [signal.SIGSTOP, signal.SIGCONT]  # resumed after an error too
+    finally:
+        pauser.end(heavy)

@@ -10,7 +10,7 @@ from flask import Flask
 from kg.serving.limits import Limits
 
 from .common import KgContext, install_handlers
-from .public import install_public_limits
+from .public import install_foreground, install_public_limits
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -23,6 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["kg"] = KgContext(app.config["STORE"], app.config["BUILD_DIR"], limits)
     install_handlers(app)
     install_public_limits(app, limits)
+    install_foreground(app, app.extensions["kg"].endpoint.pauser)
     from .explorer import bp as explorer
     from .linkeddata import bp as linkeddata
     from .sparql import bp as sparql

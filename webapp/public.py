@@ -23,6 +23,24 @@ CORS = {
 }
 
 
+def install_foreground(app: Flask, pauser) -> None:
+    """Requests the web server answers itself (every route but /sparql's
+    queries) pause heavy clients' queries while they run
+    (:class:`kg.serving.pause.Pauser`): on a busy server a page never shares
+    the cores with a long ad-hoc query."""
+
+    @app.before_request
+    def foreground_begins():
+        if request.blueprint != "sparql":
+            pauser.foreground_begin()
+            g.foreground = True
+
+    @app.teardown_request
+    def foreground_ends(_error):
+        if g.pop("foreground", False):
+            pauser.foreground_end()
+
+
 def install_public_limits(app: Flask, limits: Limits) -> None:
     app.config["MAX_CONTENT_LENGTH"] = limits.max_body_bytes  # Flask answers 413 past it
     budget = Budget(limits.rate, limits.burst)

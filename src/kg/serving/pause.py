@@ -1,6 +1,9 @@
 """Heavy clients get the time light ones leave: while a light client's
-query runs, the workers running heavy clients' queries are paused (SIGSTOP)
-and go on (SIGCONT) when no light query runs.
+query runs, or the web server itself answers a request (a page, a Linked
+Data document: :meth:`Pauser.foreground_begin`), the workers running heavy
+clients' queries are paused (SIGSTOP) and go on (SIGCONT) when neither is
+left. A client is heavy once its queries took long on average lately
+(:mod:`kg.serving.fair`): a new client's first query is never paused.
 
 Why not only a lower CPU priority: on a machine of two cores a CPU-bound
 query on one core slows the other core's work too (shared caches and
@@ -20,7 +23,7 @@ from kg.serving.fair import Ticket
 class Pauser:
     def __init__(self):
         self.lock = threading.Lock()
-        self.light_running = 0
+        self.light_running = 0  # light clients' queries and requests the web server answers itself
         self.heavy_running: set = set()  # tickets
         self.paused: set = set()  # workers (kg.serving.pool.Worker)
 
@@ -50,6 +53,21 @@ class Pauser:
                 if not self.light_running:
                     for heavy in self.heavy_running:
                         self._resume(heavy.worker)
+
+    def foreground_begin(self) -> None:
+        """The web server starts answering a request itself: heavy queries wait meanwhile."""
+        with self.lock:
+            self.light_running += 1
+            for heavy in self.heavy_running:
+                self._pause(heavy.worker)
+
+    def foreground_end(self) -> None:
+        """Once for each :meth:`foreground_begin`."""
+        with self.lock:
+            self.light_running -= 1
+            if not self.light_running:
+                for heavy in self.heavy_running:
+                    self._resume(heavy.worker)
 
     def _pause(self, worker) -> None:
         if worker not in self.paused and worker.signal(signal.SIGSTOP):

@@ -46,12 +46,12 @@ START_TIMEOUT = 120.0  # seconds a new worker may take to load the store
 STOP_GRACE = 1.0  # seconds an interrupted worker has to answer before it is killed
 SLICE = 0.05  # seconds between looks at a running query's time and the queue
 # CPU priority of a worker by its lane (see kg.serving.fair): the shared
-# lane, where heavy and new clients run, at the lowest, so that on a busy
-# machine it gets the cores the web server and the light lane leave
-# (measured by bench/hostile_load.py: nice 5 kept 76 % of the good clients'
-# throughput, nice 19 82 %); pausing (kg.serving.pause) keeps it off them
-# while a light query runs
-NICENESS = {LIGHT: 0, ANY: 19}
+# lane, where heavy and new clients run, a little below the rest. Pausing
+# (kg.serving.pause), not priority, keeps heavy queries off the cores while
+# light queries and pages run: a very low priority would starve a new
+# client's first query, which is never paused, on a machine busy with other
+# work
+NICENESS = {LIGHT: 0, ANY: 5}
 
 
 class Worker:
