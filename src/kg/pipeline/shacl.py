@@ -1,0 +1,117 @@
+"""SHACL layer: the shapes in ``shapes/`` evaluated over the data, as plain
+results (focus, path, value, message) for ``validate`` to locate in files.
+
+The engine is pyshacl-turbo (a Rust SHACL engine with pySHACL's API), about
+ten times faster than pySHACL on our graph. It is adopted because
+``tests/test_shacl_engines.py`` plants one violation of every constraint
+kind ``shapes/`` uses and finds the same report from both engines (same
+verdict; same focus, path, value, constraint component, source shape and
+severity). A constraint component named in ``PYSHACL_COMPONENTS`` would be
+evaluated by pySHACL instead (that set is empty: no kind differs); the
+differential test keeps both engines importable, so pySHACL stays a
+dependency.
+
+``data`` is an rdflib Graph (the union of the ontology and data files) or
+a pyoxigraph Store, validated as the union of its default and named
+graphs (pyshacl-turbo reads a Store as N-Quads and validates their union).
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pyshacl
+import pyshacl_turbo
+from rdflib import BNode, Graph
+from rdflib.collection import Collection
+from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
+from rdflib.namespace import RDF, SH
+
+from kg.errors import InputError
+from kg.paths import project_dir
+
+ENGINES = {"pyshacl": pyshacl.validate, "pyshacl-turbo": pyshacl_turbo.validate}
+ENGINE = "pyshacl-turbo"
+PYSHACL_COMPONENTS: frozenset = frozenset()  # kinds where the engines disagree; none found
+
+
+class Finding(NamedTuple):
+    """One SHACL result; the first four fields are ``shacl_results``'s."""
+    focus: object
+    path: object
+    value: object
+    message: object
+    component: object
+    shape: object
+    severity: object
+
+
+def load_shapes() -> Graph:
+    shapes = Graph()
+    for path in sorted((project_dir() / "shapes").glob("*.ttl")):
+        try:
+            shapes.parse(path, format="turtle")
+        except Exception as err:
+            raise InputError(f"shapes/{path.name}", 1, 1, str(err).splitlines()[0]) from None
+    return shapes
+
+
+def shacl_results(data, shapes: Graph | None = None) -> list[tuple]:
+    """(focus, path, value, message) for every result; empty when the data
+    conforms. ``path`` and ``value`` may be None (e.g. a missing value)."""
+    return [finding[:4] for finding in shacl_findings(data, shapes)]
+
+
+def shacl_findings(data, shapes: Graph | None = None, engine: str | None = None) -> list[Finding]:
+    """Every result in full. With ``engine`` given, that engine alone;
+    otherwise pyshacl-turbo, with pySHACL for the ``PYSHACL_COMPONENTS``."""
+    shapes = load_shapes() if shapes is None else shapes
+    if engine is not None:
+        return findings_of(report_of(data, shapes, engine))
+    found = [f for f in findings_of(report_of(data, shapes, ENGINE)) if f.component not in PYSHACL_COMPONENTS]
+    if PYSHACL_COMPONENTS:
+        found += [f for f in findings_of(report_of(data, shapes, "pyshacl")) if f.component in PYSHACL_COMPONENTS]
+    return found
+
+
+def report_of(data, shapes: Graph, engine: str) -> Graph:
+    """The validation report graph of one engine. A shape the engine cannot
+    run (e.g. a bad SPARQL constraint) is an InputError naming shapes/."""
+    try:
+        _conforms, report, _text = ENGINES[engine](data, shacl_graph=shapes, inference="none", allow_warnings=True)
+    except Exception as err:  # the engines raise their own error types for a bad shape
+        raise InputError("shapes", 1, 1, (str(err).splitlines() or [type(err).__name__])[0]) from None
+    if not isinstance(report, Graph):
+        raise InputError("shapes", 1, 1, str(report).splitlines()[0])
+    return report
+
+
+def findings_of(report: Graph) -> list[Finding]:
+    results = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        component = report.value(result, SH.sourceConstraintComponent)
+        message = report.value(result, SH.resultMessage) or component
+        path = path_of(report, report.value(result, SH.resultPath))
+        results.append(Finding(report.value(result, SH.focusNode), path,
+                               report.value(result, SH.value), message, component,
+                               report.value(result, SH.sourceShape), report.value(result, SH.resultSeverity)))
+    return results
+
+
+def path_of(graph: Graph, node):
+    """A result path as an rdflib term or path (``~p`` for an inverse path,
+    ``p / q`` for a sequence): the report's blank nodes mean nothing outside it."""
+    if not isinstance(node, BNode):
+        return node
+    inverse = graph.value(node, SH.inversePath)
+    if inverse is not None:
+        return InvPath(path_of(graph, inverse))
+    if (node, RDF.first, None) in graph:
+        return SequencePath(*(path_of(graph, step) for step in Collection(graph, node)))
+    alternatives = graph.value(node, SH.alternativePath)
+    if alternatives is not None:
+        return AlternativePath(*(path_of(graph, step) for step in Collection(graph, alternatives)))
+    for predicate, mod in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+        step = graph.value(node, predicate)
+        if step is not None:
+            return MulPath(path_of(graph, step), mod)
+    return node
