@@ -13,15 +13,20 @@ dependency.
 
 ``data`` is an rdflib Graph (the union of the ontology and data files) or
 a pyoxigraph Store, validated as the union of its default and named
-graphs (pyshacl-turbo reads a Store as N-Quads and validates their union).
+graphs. A Store goes to pyshacl-turbo as N-Quads text, not as a Store:
+pyshacl-turbo 0.6.5 given the Store itself reads a plain string such as
+"S" as unequal to the same "S" in a shapes graph's ``sh:in`` list (a false
+violation; ``tests/test_shacl_engines.py`` checks the Store against the
+Graph).
 """
 from __future__ import annotations
 
 from typing import NamedTuple
 
+import pyoxigraph as ox
 import pyshacl
 import pyshacl_turbo
-from rdflib import BNode, Graph
+from rdflib import BNode, Dataset, Graph
 from rdflib.collection import Collection
 from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
 from rdflib.namespace import RDF, SH
@@ -76,13 +81,27 @@ def shacl_findings(data, shapes: Graph | None = None, engine: str | None = None)
 def report_of(data, shapes: Graph, engine: str) -> Graph:
     """The validation report graph of one engine. A shape the engine cannot
     run (e.g. a bad SPARQL constraint) is an InputError naming shapes/."""
+    options = {"shacl_graph": shapes, "inference": "none", "allow_warnings": True}
+    if isinstance(data, ox.Store):
+        data, options["data_graph_format"] = data.dump(format=ox.RdfFormat.N_QUADS).decode("utf-8"), "nquads"
+        if engine == "pyshacl":  # pySHACL would validate each named graph alone: give it their union
+            data, options["data_graph_format"] = _union_graph(data), None
     try:
-        _conforms, report, _text = ENGINES[engine](data, shacl_graph=shapes, inference="none", allow_warnings=True)
+        _conforms, report, _text = ENGINES[engine](data, **options)
     except Exception as err:  # the engines raise their own error types for a bad shape
         raise InputError("shapes", 1, 1, (str(err).splitlines() or [type(err).__name__])[0]) from None
     if not isinstance(report, Graph):
         raise InputError("shapes", 1, 1, str(report).splitlines()[0])
     return report
+
+
+def _union_graph(nquads: str) -> Graph:
+    dataset = Dataset()
+    dataset.parse(data=nquads, format="nquads")
+    union = Graph()
+    for s, p, o, _graph in dataset.quads((None, None, None, None)):
+        union.add((s, p, o))
+    return union
 
 
 def findings_of(report: Graph) -> list[Finding]:
