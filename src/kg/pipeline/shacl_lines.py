@@ -71,18 +71,28 @@ def triple_line(path: Path, triple) -> int | None:
     subject, predicate, obj = triple
     prefixes = prefixes_of(path)
     text = path.read_text(encoding="utf-8-sig")
+    bare = _mask_strings(text)  # names and numbers inside a quotation are not terms
     starts = _token_pattern(written_forms(str(subject), prefixes)) if subject is not None else None
     predicate_at = _token_pattern(_forms(predicate, prefixes))
     object_at = _token_pattern(_forms(obj, prefixes)) if obj is not None else None
-    for block_start, block in _blocks(text, starts):
-        for hit in predicate_at.finditer(block):
-            segment_end = _segment_end(block, hit.end())
+    in_text = text if isinstance(obj, Literal) else bare  # a quoted literal is matched with its quotes
+    for block_start, block_end in _blocks(bare, starts):
+        for hit in predicate_at.finditer(bare, block_start, block_end):
             if object_at is None:
-                return _line_of(text, block_start + hit.start())
-            found = object_at.search(block, hit.end(), segment_end)
-            if found:
-                return _line_of(text, block_start + found.start())
+                return _line_of(text, hit.start())
+            for found in object_at.finditer(in_text, hit.end(), _segment_end(bare, hit.end(), block_end)):
+                if bare[found.start()] == in_text[found.start()]:  # starts outside a quotation
+                    return _line_of(text, found.start())
     return None
+
+
+STRING = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
+
+
+def _mask_strings(text: str) -> str:
+    """The text with every character inside a quoted string (but the quotes
+    and line breaks) turned into a space, so offsets stay the same."""
+    return STRING.sub(lambda m: m.group()[0] + re.sub(r"[^\n]", " ", m.group()[1:-1]) + m.group()[-1], text)
 
 
 def _forms(term, prefixes) -> list[str]:
@@ -100,11 +110,11 @@ def _token_pattern(forms: list[str]):
 
 
 def _blocks(text: str, starts):
-    """(offset, text) of each statement block: from a line starting with the
-    subject to the line ending in ``.`` (the whole text when ``starts`` is
-    None: the subject is unknown)."""
+    """(start, end) offsets of each statement block: from a line starting
+    with the subject to the line ending in ``.`` (the whole text when
+    ``starts`` is None: the subject is unknown)."""
     if starts is None:
-        yield 0, text
+        yield 0, len(text)
         return
     offsets = [0] + [m.end() for m in re.finditer(r"\n", text)]
     for number, offset in enumerate(offsets):
@@ -112,17 +122,17 @@ def _blocks(text: str, starts):
             continue
         end = offset
         for later in offsets[number + 1:] + [len(text) + 1]:
-            end = later
+            end = min(later, len(text))
             if text[offset:later - 1].rstrip().endswith("."):
                 break
-        yield offset, text[offset:end]
+        yield offset, end
 
 
-def _segment_end(block: str, start: int) -> int:
+def _segment_end(text: str, start: int, block_end: int) -> int:
     """Where a predicate's objects end: the next ``;`` that ends a line, or
     the block's end."""
-    found = re.compile(r";[ \t]*(?:#[^\n]*)?\n").search(block, start)
-    return found.end() if found else len(block)
+    found = re.compile(r";[ \t]*(?:#[^\n]*)?\n").search(text, start, block_end)
+    return found.end() if found else block_end
 
 
 def _line_of(text: str, offset: int) -> int:
