@@ -185,6 +185,7 @@ def test_every_kind_of_constraint_the_shapes_use_has_a_planted_violation(real):
 def test_the_real_data_gets_the_same_report_from_both_engines(real):
     data, shapes = real
     assert _report(data, shapes, "pyshacl-turbo") == _report(data, shapes, "pyshacl")
+    assert _report(_store(data), shapes, "pyshacl-turbo") == _report(data, shapes, "pyshacl")
     assert _report(data, shapes, "pyshacl")[0], "the real data should conform"
 
 
@@ -197,6 +198,13 @@ def test_a_planted_violation_gets_the_same_report_from_both_engines(real, plant)
     assert not conforms
     assert expected <= {key[3] for key in reference}, reference  # the planting breaks what it says it breaks
     assert _report(broken, shapes, "pyshacl-turbo") == (conforms, reference)
+    assert _report(_store(broken), shapes, "pyshacl-turbo") == (conforms, reference)  # kg's use of a Store
+
+
+def _store(graph: Graph) -> ox.Store:
+    store = ox.Store()
+    store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return store
 
 
 def test_results_carry_the_contracts_four_fields(real):

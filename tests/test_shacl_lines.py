@@ -85,6 +85,15 @@ def test_a_value_planted_inside_an_existing_block_names_its_own_line(project_cop
         in problems, "\n".join(problems)
 
 
+def test_a_shape_the_engine_cannot_run_is_one_line_naming_the_shapes(project_copy, capsys):
+    path = project_copy / "shapes" / "shapes.ttl"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('sh:pattern "^[a-z][a-z0-9]*$"', 'sh:pattern "^[a-z"', 1), encoding="utf-8")
+    assert main(["validate"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and "shapes:1:1: " in err[0] and "sh:pattern" in err[0], err
+
+
 @pytest.fixture
 def turtle(tmp_path):
     path = tmp_path / "x.ttl"

@@ -13,11 +13,12 @@ dependency.
 
 ``data`` is an rdflib Graph (the union of the ontology and data files) or
 a pyoxigraph Store, validated as the union of its default and named
-graphs. A Store goes to pyshacl-turbo as N-Quads text, not as a Store:
-pyshacl-turbo 0.6.5 given the Store itself reads a plain string such as
-"S" as unequal to the same "S" in a shapes graph's ``sh:in`` list (a false
-violation; ``tests/test_shacl_engines.py`` checks the Store against the
-Graph).
+graphs. pyshacl-turbo 0.6.5 reads a Store's plain strings as
+``xsd:string`` literals, which rdflib holds apart from the plain ones of the
+shapes graph ("S" in ``sh:in ("S" "K")`` or ``sh:hasValue`` would be a false
+violation): for a Store it gets the shapes with their plain strings typed
+``xsd:string`` (the same RDF terms), and results give strings back plain.
+``tests/test_shacl_engines.py`` checks the Store against pySHACL too.
 """
 from __future__ import annotations
 
@@ -26,10 +27,10 @@ from typing import NamedTuple
 import pyoxigraph as ox
 import pyshacl
 import pyshacl_turbo
-from rdflib import BNode, Dataset, Graph
+from rdflib import BNode, Dataset, Graph, Literal
 from rdflib.collection import Collection
 from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import RDF, SH, XSD
 
 from kg.errors import InputError
 from kg.paths import project_dir
@@ -82,13 +83,15 @@ def report_of(data, shapes: Graph, engine: str) -> Graph:
     """The validation report graph of one engine. A shape the engine cannot
     run (e.g. a bad SPARQL constraint) is an InputError naming shapes/."""
     options = {"shacl_graph": shapes, "inference": "none", "allow_warnings": True}
-    if isinstance(data, ox.Store):
-        data, options["data_graph_format"] = data.dump(format=ox.RdfFormat.N_QUADS).decode("utf-8"), "nquads"
-        if engine == "pyshacl":  # pySHACL would validate each named graph alone: give it their union
-            data, options["data_graph_format"] = _union_graph(data), None
+    if isinstance(data, ox.Store) and engine == "pyshacl":  # it would validate each named graph alone
+        data = _union_graph(data.dump(format=ox.RdfFormat.N_QUADS).decode("utf-8"))
+    elif isinstance(data, ox.Store):
+        options["shacl_graph"] = _typed_strings(shapes)
     try:
         _conforms, report, _text = ENGINES[engine](data, **options)
-    except Exception as err:  # the engines raise their own error types for a bad shape
+    except MemoryError:
+        raise
+    except Exception as err:  # a bad shape: ValueError (turbo), re.error, ConstraintLoadError, ParseException
         raise InputError("shapes", 1, 1, (str(err).splitlines() or [type(err).__name__])[0]) from None
     if not isinstance(report, Graph):
         raise InputError("shapes", 1, 1, str(report).splitlines()[0])
@@ -104,14 +107,28 @@ def _union_graph(nquads: str) -> Graph:
     return union
 
 
+def _typed_strings(shapes: Graph) -> Graph:
+    typed = Graph()
+    for s, p, o in shapes:
+        typed.add((s, p, _string(o, XSD.string)))
+    return typed
+
+
+def _string(term, datatype):
+    """A plain string as ``datatype`` (None or xsd:string); other terms as they are."""
+    if isinstance(term, Literal) and term.language is None and term.datatype in (None, XSD.string):
+        return Literal(str(term), datatype=datatype)
+    return term
+
+
 def findings_of(report: Graph) -> list[Finding]:
     results = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         component = report.value(result, SH.sourceConstraintComponent)
-        message = report.value(result, SH.resultMessage) or component
+        message = _string(report.value(result, SH.resultMessage), None) or component
         path = path_of(report, report.value(result, SH.resultPath))
         results.append(Finding(report.value(result, SH.focusNode), path,
-                               report.value(result, SH.value), message, component,
+                               _string(report.value(result, SH.value), None), message, component,
                                report.value(result, SH.sourceShape), report.value(result, SH.resultSeverity)))
     return results
 
