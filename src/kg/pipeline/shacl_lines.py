@@ -17,6 +17,7 @@ starts with the subject, the predicate and then the object as whole tokens.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Literal, URIRef
@@ -70,8 +71,8 @@ def triple_line(path: Path, triple) -> int | None:
     naming the object after the predicate). None when not found."""
     subject, predicate, obj = triple
     prefixes = prefixes_of(path)
-    text = path.read_text(encoding="utf-8-sig")
-    bare = _mask_strings(text)  # names and numbers inside a quotation are not terms
+    stat = path.stat()
+    text, bare = _texts(str(path), stat.st_mtime_ns, stat.st_size)
     starts = _token_pattern(written_forms(str(subject), prefixes)) if subject is not None else None
     predicate_at = _token_pattern(_forms(predicate, prefixes))
     object_at = _token_pattern(_forms(obj, prefixes)) if obj is not None else None
@@ -89,6 +90,14 @@ def triple_line(path: Path, triple) -> int | None:
 STRING = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
 
 
+@lru_cache(maxsize=16)
+def _texts(path: str, _mtime: int, _size: int) -> tuple[str, str]:
+    """A file's text, and the same with its quotations blanked out (names
+    and numbers inside a quotation are not terms)."""
+    text = Path(path).read_text(encoding="utf-8-sig")
+    return text, _mask_strings(text)
+
+
 def _mask_strings(text: str) -> str:
     """The text with every character inside a quoted string (but the quotes
     and line breaks) turned into a space, so offsets stay the same."""
@@ -98,7 +107,7 @@ def _mask_strings(text: str) -> str:
 def _forms(term, prefixes) -> list[str]:
     if isinstance(term, Literal):
         quoted = '"' + str(term).replace("\\", "\\\\").replace('"', '\\"')
-        forms = [quoted + '"', quoted + "\n"] if "\n" not in str(term) else [quoted[:40]]
+        forms = [quoted + '"'] if "\n" not in str(term) else [quoted[:40]]  # a long one by its start
         bare = term.datatype is not None and str(term.datatype).rsplit("#", 1)[-1] in NUMERIC
         return forms + [str(term)] * bare
     return written_forms(str(term), prefixes) + ["a"] * (term == RDF.type)
@@ -116,16 +125,12 @@ def _blocks(text: str, starts):
     if starts is None:
         yield 0, len(text)
         return
-    offsets = [0] + [m.end() for m in re.finditer(r"\n", text)]
-    for number, offset in enumerate(offsets):
-        if not starts.match(text, offset):
-            continue
-        end = offset
-        for later in offsets[number + 1:] + [len(text) + 1]:
-            end = min(later, len(text))
-            if text[offset:later - 1].rstrip().endswith("."):
-                break
-        yield offset, end
+    for start in re.finditer(r"^(?=" + starts.pattern + ")", text, re.MULTILINE):
+        end = BLOCK_END.search(text, start.start())
+        yield start.start(), end.end() if end else len(text)
+
+
+BLOCK_END = re.compile(r"\.[ \t]*$", re.MULTILINE)
 
 
 def _segment_end(text: str, start: int, block_end: int) -> int:
