@@ -22,11 +22,10 @@ violation): for a Store it gets the shapes with their plain strings typed
 """
 from __future__ import annotations
 
+import importlib
 from typing import NamedTuple
 
 import pyoxigraph as ox
-import pyshacl
-import pyshacl_turbo
 from rdflib import BNode, Dataset, Graph, Literal
 from rdflib.collection import Collection
 from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
@@ -35,7 +34,7 @@ from rdflib.namespace import RDF, SH, XSD
 from kg.errors import InputError
 from kg.paths import project_dir
 
-ENGINES = {"pyshacl": pyshacl.validate, "pyshacl-turbo": pyshacl_turbo.validate}
+ENGINES = {"pyshacl": "pyshacl", "pyshacl-turbo": "pyshacl_turbo"}  # imported when used: pySHACL takes ~1 s
 ENGINE = "pyshacl-turbo"
 PYSHACL_COMPONENTS: frozenset = frozenset()  # kinds where the engines disagree; none found
 
@@ -87,8 +86,9 @@ def report_of(data, shapes: Graph, engine: str) -> Graph:
         data = _union_graph(data.dump(format=ox.RdfFormat.N_QUADS).decode("utf-8"))
     elif isinstance(data, ox.Store):
         options["shacl_graph"] = _typed_strings(shapes)
+    engine_validate = importlib.import_module(ENGINES[engine]).validate
     try:
-        _conforms, report, _text = ENGINES[engine](data, **options)
+        _conforms, report, _text = engine_validate(data, **options)
     except MemoryError:
         raise
     except Exception as err:  # a bad shape: ValueError (turbo), re.error, ConstraintLoadError, ParseException
