@@ -10,6 +10,9 @@ offends, found in the order a reader would look.
    not be there names where it was added, not where the node is defined;
 4. where the focus is described (``lines.where``).
 
+A file found to state the triple but whose text hides the line (a literal
+written another way, a nested blank node) is named with the focus's line.
+
 An inverse path ``~p`` is the triple (value, p, focus). The line is read
 from the file's text (rdflib keeps no positions): within a block that
 starts with the subject, the predicate and then the object as whole tokens.
@@ -24,7 +27,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.paths import InvPath
 
-from kg.pipeline.lines import prefixes_of, where, written_forms
+from kg.pipeline.lines import prefixes_of, subject_line, where, written_forms
 
 NUMERIC = ("integer", "decimal", "double", "boolean")
 
@@ -32,11 +35,16 @@ NUMERIC = ("integer", "decimal", "double", "boolean")
 def locate(finding, dataset, by_graph, shapes) -> str:
     """``FILE:LINE`` (or ``FILE``) for one ``shacl.Finding``."""
     focus, path, value = finding.focus, finding.path, finding.value
+    first = None  # a file that states the triple, should its line not be found
     for pattern in _patterns(focus, path, value) + _target_patterns(focus, finding.shape, shapes):
         for item in _holding(pattern, dataset, by_graph):
             line = triple_line(item.path, pattern)
             if line:
                 return f"{item.display}:{line}"
+            first = first or item
+    if first is not None:
+        line = subject_line(first.path, focus)
+        return f"{first.display}:{line}" if line else first.display
     return where(focus, dataset, by_graph, path if isinstance(path, URIRef) else None)
 
 
