@@ -31,9 +31,11 @@ def union_of(dataset, by_graph) -> Graph:
     return data
 
 
-def shacl_problems(dataset, by_graph, data: Graph | None = None, explained=frozenset()) -> list[str]:
+def shacl_problems(dataset, by_graph, data=None, explained=frozenset()) -> list[str]:
     """One line per violation, leaving out those about a value another check
-    explains better (an undefined name, an unregistered source)."""
+    explains better (an undefined name, an unregistered source). ``data``:
+    the union of the files as an rdflib Graph or a pyoxigraph Store (see
+    ``shacl``); made from ``dataset`` when not given."""
     data = union_of(dataset, by_graph) if data is None else data
     shapes = load_shapes()
     findings = shacl_findings(data, shapes)
