@@ -241,7 +241,6 @@ def _ox(term):
     return ox.BlankNode(str(term))
 
 
-
 def test_pyshacl_reads_a_store_as_the_union_of_its_graphs_too(real):
     data, shapes = real
     broken = _copy(data)
