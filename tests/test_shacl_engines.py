@@ -250,3 +250,19 @@ def test_pyshacl_reads_a_store_as_the_union_of_its_graphs_too(real):
         store.add(ox.Quad(_ox(s), _ox(p), _ox(o), ox.NamedNode("urn:graph:data" if p != RDF.type else "urn:graph:types")))
     keys = {f[:6] for f in shacl_findings(store, shapes, engine="pyshacl")}
     assert keys == {f[:6] for f in shacl_findings(broken, shapes, engine="pyshacl")} and keys
+
+
+@pytest.mark.parametrize("engine", ["pyshacl", "pyshacl-turbo"])
+def test_an_rdflib_dataset_is_validated_as_the_union_of_its_files(engine):
+    from kg.pipeline.load import INFERRED
+
+    dataset, by_graph = load_dataset()
+    concept = sorted(dataset.graph(next(iri for iri, item in by_graph.items() if item.path.name == "vocabularies.ttl"))
+                     .subjects(RDF.type, PE.Outcome))[0]
+    planted = next(iri for iri, item in by_graph.items() if item.layer == "data")
+    dataset.graph(planted).add((concept, PE.formalPower, Literal(7)))  # its type is in another graph
+    assert INFERRED not in by_graph
+    shapes = load_shapes()  # one shapes graph: the source shapes are its blank nodes
+    keys = {f[:6] for f in shacl_findings(dataset, shapes, engine=engine)}
+    assert keys == {f[:6] for f in shacl_findings(union_of(dataset, by_graph), shapes, engine=engine)}
+    assert any(f[0] == concept for f in keys)

@@ -12,9 +12,11 @@ evaluated by pySHACL instead (that set is empty: no kind differs); the
 differential test keeps both engines importable, so pySHACL stays a
 dependency.
 
-``data`` is an rdflib Graph (the union of the ontology and data files) or
-a pyoxigraph Store, validated as the union of its default and named
-graphs. pyshacl-turbo 0.6.5 reads a Store's plain strings as
+``data`` is an rdflib Graph (the union of the ontology and data files), or
+an rdflib Dataset or a pyoxigraph Store, each validated as the union of its
+default and named graphs (no copy into one graph needed: pyshacl-turbo reads
+the union itself; pySHACL, which would validate each graph alone, gets a
+copy). pyshacl-turbo 0.6.5 reads a Store's plain strings as
 ``xsd:string`` literals, which rdflib holds apart from the plain ones of the
 shapes graph ("S" in ``sh:in ("S" "K")`` or ``sh:hasValue`` would be a false
 violation): for a Store it gets the shapes with their plain strings typed
@@ -85,6 +87,8 @@ def report_of(data, shapes: Graph, engine: str) -> Graph:
     options = {"shacl_graph": shapes, "inference": "none", "allow_warnings": True}
     if isinstance(data, ox.Store) and engine == "pyshacl":  # it would validate each named graph alone
         data = _union_graph(data.dump(format=ox.RdfFormat.N_QUADS).decode("utf-8"))
+    elif isinstance(data, Dataset) and engine == "pyshacl":
+        data = _union_graph(data)
     elif isinstance(data, ox.Store):
         options["shacl_graph"] = _typed_strings(shapes)
     engine_validate = importlib.import_module(ENGINES[engine]).validate
@@ -99,9 +103,9 @@ def report_of(data, shapes: Graph, engine: str) -> Graph:
     return report
 
 
-def _union_graph(nquads: str) -> Graph:
-    dataset = Dataset()
-    dataset.parse(data=nquads, format="nquads")
+def _union_graph(quads) -> Graph:
+    """One graph of the triples of a Dataset, or of N-Quads text."""
+    dataset = quads if isinstance(quads, Dataset) else Dataset().parse(data=quads, format="nquads")
     union = Graph()
     for s, p, o, _graph in dataset.quads((None, None, None, None)):
         union.add((s, p, o))
