@@ -1,35 +1,26 @@
-"""Validate layer: pySHACL over the data, one line per violation naming the
-data file and line, the focus node and the shape's message; plus what SHACL
+"""Validate layer: the SHACL shapes over the data (``shacl``), one line per
+violation naming the data file and line where the offending triple is
+stated (``shacl_lines``), the focus node and the shape's message; plus what SHACL
 cannot express: the register of sources (``registry``), a newcomer's
 mistakes (``checks``) and the excerpt check (``excerpts``:
 ``source_text[start:end] == exact``) and the evidence relations' descriptions
 (``relations``)."""
 from __future__ import annotations
 
-from pyshacl import validate as shacl_validate
 from rdflib import Graph, Namespace
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import SH
 
-from kg.errors import InputError
-from kg.paths import project_dir
 from kg.pipeline.checks import newcomer_problems
 from kg.pipeline.excerpts import excerpt_problems
-from kg.pipeline.lines import short, where
+from kg.pipeline.lines import short
 from kg.pipeline.registry import registry_problems
 from kg.pipeline.relations import relation_problems
+from kg.pipeline.shacl import load_shapes, shacl_findings
+from kg.pipeline.shacl_lines import locate
 from kg.pipeline.sources import source_text, sources_in
 
 PE = Namespace("https://w3id.org/practitioner-evidence/ontology#")
-
-
-def load_shapes() -> Graph:
-    shapes = Graph()
-    for path in sorted((project_dir() / "shapes").glob("*.ttl")):
-        try:
-            shapes.parse(path, format="turtle")
-        except Exception as err:
-            raise InputError(f"shapes/{path.name}", 1, 1, str(err).splitlines()[0]) from None
-    return shapes
+__all__ = ["load_shapes", "shacl_problems", "union_of", "validate"]
 
 
 def union_of(dataset, by_graph) -> Graph:
@@ -40,26 +31,24 @@ def union_of(dataset, by_graph) -> Graph:
     return data
 
 
-def shacl_problems(dataset, by_graph, data: Graph | None = None, explained=frozenset()) -> list[str]:
+def shacl_problems(dataset, by_graph, data=None, explained=frozenset()) -> list[str]:
     """One line per violation, leaving out those about a value another check
-    explains better (an undefined name, an unregistered source)."""
+    explains better (an undefined name, an unregistered source). ``data``:
+    the union of the files as an rdflib Graph or a pyoxigraph Store (see
+    ``shacl``); made from ``dataset`` when not given."""
     data = union_of(dataset, by_graph) if data is None else data
-    conforms, report, _text = shacl_validate(
-        data, shacl_graph=load_shapes(), inference="none", allow_warnings=True
-    )
-    if conforms:
-        return []
-    if not isinstance(report, Graph):  # pySHACL could not run a shape (e.g. a bad SPARQL constraint)
-        raise InputError("shapes", 1, 1, str(report).splitlines()[0])
+    shapes = load_shapes()
+    findings = shacl_findings(data, shapes)
+    if all(finding.severity != SH.Violation for finding in findings):
+        return []  # the data conforms (warnings alone do not stop a build)
     lines = []
-    for result in report.subjects(RDF.type, SH.ValidationResult):
-        focus, value = report.value(result, SH.focusNode), report.value(result, SH.value)
+    for finding in findings:
+        focus, value = finding.focus, finding.value
         if value in explained:
             continue
-        message = report.value(result, SH.resultMessage) or report.value(result, SH.sourceConstraintComponent)
         found = f" (found {short(value)})" if value is not None and value != focus else ""
-        at = where(focus, dataset, by_graph, report.value(result, SH.resultPath))
-        lines.append(f"{at}: {short(focus)}: {message}{found}")
+        at = locate(finding, dataset, by_graph, shapes)
+        lines.append(f"{at}: {short(focus)}: {finding.message}{found}")
     return sorted(set(lines))
 
 

@@ -1,0 +1,158 @@
+"""SHACL layer: the shapes in ``shapes/`` evaluated over the data, as plain
+results (focus, path, value, message) for ``validate`` to locate in files.
+
+The engine is pyshacl-turbo (a Rust SHACL engine with pySHACL's API): 8x
+faster than pySHACL on the real graph, 4x on the generated 10x one, for a
+little more memory (bench/results/shacl.json). It is adopted because
+``tests/test_shacl_engines.py`` plants one violation of every constraint
+kind ``shapes/`` uses and finds the same report from both engines (same
+verdict; same focus, path, value, constraint component, source shape and
+severity). A constraint component named in ``PYSHACL_COMPONENTS`` would be
+evaluated by pySHACL instead (that set is empty: no kind differs); the
+differential test keeps both engines importable, so pySHACL stays a
+dependency.
+
+``data`` is an rdflib Graph (the union of the ontology and data files), or
+an rdflib Dataset or a pyoxigraph Store, each validated as the union of its
+default and named graphs (no copy into one graph needed: pyshacl-turbo reads
+the union itself; pySHACL, which would validate each graph alone, gets a
+copy). pyshacl-turbo 0.6.5 reads a Store's plain strings as
+``xsd:string`` literals, which rdflib holds apart from the plain ones of the
+shapes graph ("S" in ``sh:in ("S" "K")`` or ``sh:hasValue`` would be a false
+violation): for a Store it gets the shapes with their plain strings typed
+``xsd:string`` (the same RDF terms), and results give strings back plain.
+``tests/test_shacl_engines.py`` checks the Store against pySHACL too.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import NamedTuple
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal
+from rdflib.collection import Collection
+from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
+from rdflib.namespace import RDF, SH, XSD
+
+from kg.errors import InputError
+from kg.paths import project_dir
+
+ENGINES = {"pyshacl": "pyshacl", "pyshacl-turbo": "pyshacl_turbo"}  # imported when used: pySHACL takes ~1 s
+ENGINE = "pyshacl-turbo"
+PYSHACL_COMPONENTS: frozenset = frozenset()  # kinds where the engines disagree; none found
+
+
+class Finding(NamedTuple):
+    """One SHACL result; the first four fields are ``shacl_results``'s."""
+    focus: object
+    path: object
+    value: object
+    message: object
+    component: object
+    shape: object
+    severity: object
+
+
+def load_shapes() -> Graph:
+    shapes = Graph()
+    for path in sorted((project_dir() / "shapes").glob("*.ttl")):
+        try:
+            shapes.parse(path, format="turtle")
+        except Exception as err:
+            raise InputError(f"shapes/{path.name}", 1, 1, str(err).splitlines()[0]) from None
+    return shapes
+
+
+def shacl_results(data, shapes: Graph | None = None) -> list[tuple]:
+    """(focus, path, value, message) for every result; empty when the data
+    conforms. ``path`` and ``value`` may be None (e.g. a missing value)."""
+    return [finding[:4] for finding in shacl_findings(data, shapes)]
+
+
+def shacl_findings(data, shapes: Graph | None = None, engine: str | None = None) -> list[Finding]:
+    """Every result in full. With ``engine`` given, that engine alone;
+    otherwise pyshacl-turbo, with pySHACL for the ``PYSHACL_COMPONENTS``."""
+    shapes = load_shapes() if shapes is None else shapes
+    if engine is not None:
+        return findings_of(report_of(data, shapes, engine))
+    found = [f for f in findings_of(report_of(data, shapes, ENGINE)) if f.component not in PYSHACL_COMPONENTS]
+    if PYSHACL_COMPONENTS:
+        found += [f for f in findings_of(report_of(data, shapes, "pyshacl")) if f.component in PYSHACL_COMPONENTS]
+    return found
+
+
+def report_of(data, shapes: Graph, engine: str) -> Graph:
+    """The validation report graph of one engine. A shape the engine cannot
+    run (e.g. a bad SPARQL constraint) is an InputError naming shapes/."""
+    options = {"shacl_graph": shapes, "inference": "none", "allow_warnings": True}
+    if isinstance(data, ox.Store) and engine == "pyshacl":  # it would validate each named graph alone
+        data = _union_graph(data.dump(format=ox.RdfFormat.N_QUADS).decode("utf-8"))
+    elif isinstance(data, Dataset) and engine == "pyshacl":
+        data = _union_graph(data)
+    elif isinstance(data, ox.Store):
+        options["shacl_graph"] = _typed_strings(shapes)
+    engine_validate = importlib.import_module(ENGINES[engine]).validate
+    try:
+        _conforms, report, _text = engine_validate(data, **options)
+    except MemoryError:
+        raise
+    except Exception as err:  # a bad shape: ValueError (turbo), re.error, ConstraintLoadError, ParseException
+        raise InputError("shapes", 1, 1, (str(err).splitlines() or [type(err).__name__])[0]) from None
+    if not isinstance(report, Graph):
+        raise InputError("shapes", 1, 1, str(report).splitlines()[0])
+    return report
+
+
+def _union_graph(quads) -> Graph:
+    """One graph of the triples of a Dataset, or of N-Quads text."""
+    dataset = quads if isinstance(quads, Dataset) else Dataset().parse(data=quads, format="nquads")
+    union = Graph()
+    for s, p, o, _graph in dataset.quads((None, None, None, None)):
+        union.add((s, p, o))
+    return union
+
+
+def _typed_strings(shapes: Graph) -> Graph:
+    typed = Graph()
+    for s, p, o in shapes:
+        typed.add((s, p, _string(o, XSD.string)))
+    return typed
+
+
+def _string(term, datatype):
+    """A plain string as ``datatype`` (None or xsd:string); other terms as they are."""
+    if isinstance(term, Literal) and term.language is None and term.datatype in (None, XSD.string):
+        return Literal(str(term), datatype=datatype)
+    return term
+
+
+def findings_of(report: Graph) -> list[Finding]:
+    results = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        component = report.value(result, SH.sourceConstraintComponent)
+        message = _string(report.value(result, SH.resultMessage), None) or component
+        path = path_of(report, report.value(result, SH.resultPath))
+        results.append(Finding(report.value(result, SH.focusNode), path,
+                               _string(report.value(result, SH.value), None), message, component,
+                               report.value(result, SH.sourceShape), report.value(result, SH.resultSeverity)))
+    return results
+
+
+def path_of(graph: Graph, node):
+    """A result path as an rdflib term or path (``~p`` for an inverse path,
+    ``p / q`` for a sequence): the report's blank nodes mean nothing outside it."""
+    if not isinstance(node, BNode):
+        return node
+    inverse = graph.value(node, SH.inversePath)
+    if inverse is not None:
+        return InvPath(path_of(graph, inverse))
+    if (node, RDF.first, None) in graph:
+        return SequencePath(*(path_of(graph, step) for step in Collection(graph, node)))
+    alternatives = graph.value(node, SH.alternativePath)
+    if alternatives is not None:
+        return AlternativePath(*(path_of(graph, step) for step in Collection(graph, alternatives)))
+    for predicate, mod in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+        step = graph.value(node, predicate)
+        if step is not None:
+            return MulPath(path_of(graph, step), mod)
+    return node
