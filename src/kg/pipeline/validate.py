@@ -14,6 +14,7 @@ from kg.errors import InputError
 from kg.paths import project_dir
 from kg.pipeline.checks import newcomer_problems
 from kg.pipeline.excerpts import excerpt_problems
+from kg.pipeline.graphs import Graphs
 from kg.pipeline.lines import short, where
 from kg.pipeline.registry import registry_problems
 from kg.pipeline.relations import relation_problems
@@ -33,10 +34,14 @@ def load_shapes() -> Graph:
 
 
 def union_of(dataset, by_graph) -> Graph:
-    data = Graph()  # the vocabularies' concepts are validated with the data
+    """One rdflib Graph of the inputs (the vocabularies' concepts are
+    validated with the data); ``dataset`` an rdflib Dataset or the build's
+    :class:`kg.pipeline.graphs.Graphs`, which makes it in one pass."""
+    if isinstance(dataset, Graphs):
+        return dataset.union()
+    data = Graph()
     for graph_iri in by_graph:
-        for t in dataset.graph(graph_iri):
-            data.add(t)
+        data.addN((s, p, o, data) for s, p, o in dataset.graph(graph_iri))
     return data
 
 
