@@ -48,6 +48,65 @@ class TripleSet:
         return (t for t in candidates if (p is None or t[1] == p) and (o is None or t[2] == o))
 
 
+class TripleIndex:
+    """A set of triples with the lookups the non-SHACL checks make of an
+    rdflib Graph, each with its predicate given: ``subjects(p, o)``,
+    ``objects(s, p)``, ``value(s, p)``, ``subject_objects(p)``; and
+    iteration. One pass sorts the triples by predicate; a predicate's
+    indexes are made the first time it is asked for (the checks ask for a
+    dozen of them), so a lookup is a dict access, not a walk through
+    rdflib's store and its contexts."""
+
+    def __init__(self, triples: set) -> None:
+        self._triples = triples
+        self._pairs: dict = {}
+        for s, p, o in triples:
+            found = self._pairs.get(p)
+            if found is None:
+                found = self._pairs[p] = []
+            found.append((s, o))
+        self._forward: dict = {}  # predicate -> subject -> objects
+        self._backward: dict = {}  # predicate -> object -> subjects
+
+    def __iter__(self):
+        return iter(self._triples)
+
+    def __len__(self) -> int:
+        return len(self._triples)
+
+    def __contains__(self, triple) -> bool:
+        return triple in self._triples
+
+    def _index(self, cache: dict, p, key: int) -> dict:
+        found = cache.get(p)
+        if found is None:
+            found = cache[p] = {}
+            for pair in self._pairs.get(p, ()):
+                found.setdefault(pair[key], []).append(pair[1 - key])
+        return found
+
+    def subject_objects(self, predicate):
+        return iter(self._pairs.get(predicate, ()))
+
+    def subjects(self, predicate, obj=None):
+        if obj is None:
+            return iter(self._index(self._forward, predicate, 0))
+        return iter(self._index(self._backward, predicate, 1).get(obj, ()))
+
+    def objects(self, subject, predicate):
+        index = self._forward.get(predicate)
+        if index is None:
+            index = self._index(self._forward, predicate, 0)
+        return iter(index.get(subject, ()))
+
+    def value(self, subject, predicate, default=None):
+        index = self._forward.get(predicate)
+        if index is None:
+            index = self._index(self._forward, predicate, 0)
+        found = index.get(subject)
+        return found[0] if found else default
+
+
 class Graphs:
     """The inputs' named graphs, each a :class:`TripleSet`, and the prefixes
     their files declare."""
@@ -70,12 +129,20 @@ class Graphs:
             if g is None or g == iri:
                 yield from ((*t, iri) for t in triples.triples((s, p, o)))
 
+    def __len__(self) -> int:
+        """Distinct triples, as ``len`` of an rdflib Dataset counts them."""
+        return len(self.asserted())
+
     def asserted(self) -> set:
         """Every triple of every graph: what the reasoner starts from."""
         out = set()
         for triples in self.named.values():
             out |= triples.triples_set
         return out
+
+    def index(self) -> TripleIndex:
+        """All graphs' triples, indexed for the non-SHACL checks."""
+        return TripleIndex(self.asserted())
 
     def union(self) -> Graph:
         """All graphs in one rdflib Graph (made afresh: the caller lets it go)."""

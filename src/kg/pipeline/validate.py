@@ -71,11 +71,16 @@ def shacl_problems(dataset, by_graph, data: Graph | None = None, explained=froze
 def validate(dataset, by_graph) -> list[str]:
     """All problems, one line each; empty when the data conforms. The
     source texts are read afresh (one may have changed since this process
-    last read it)."""
+    last read it). ``dataset``: an rdflib Dataset, or the build's
+    :class:`kg.pipeline.graphs.Graphs`, whose checks other than SHACL read
+    an index of its sets (an rdflib Graph of the union is made for SHACL
+    alone, after the index is let go)."""
     source_text.cache_clear()
-    data = union_of(dataset, by_graph)
+    held = isinstance(dataset, Graphs)
+    data = dataset.index() if held else union_of(dataset, by_graph)
     sources = sources_in(data)
     register, unregistered = registry_problems(data, dataset, by_graph)
     mistakes, undefined = newcomer_problems(data, dataset, by_graph, sources)
-    return (register + mistakes + shacl_problems(dataset, by_graph, data, unregistered | undefined)
-            + excerpt_problems(data, dataset, by_graph, sources) + relation_problems(data, dataset, by_graph))
+    later = excerpt_problems(data, dataset, by_graph, sources) + relation_problems(data, dataset, by_graph)
+    shacl = shacl_problems(dataset, by_graph, None if held else data, unregistered | undefined)
+    return register + mistakes + shacl + later
