@@ -148,11 +148,12 @@ def _without_reasoning(out: Path, progress) -> BuildResult | None:
     return BuildResult(manifest, False, f"{listed} changed{same}; the graph passes the checks, the artefact stands")
 
 
-def _derivations(inference, text: TermText) -> list:
+def _derivations(inference) -> dict:
     """Each inferred triple's derivation, and those of the derived premises
     it rests on that are not shown (noise: a literal's typing through an
     inverse, scm-cls's triples …), so that explain reaches asserted triples
-    on every branch."""
+    on every branch. In no particular order (explain reads them into a
+    dict; sorting them took seconds and a string per row at 100x)."""
     rows, todo, why = {}, list(inference.inferred), inference.why
     while todo:
         t = todo.pop()
@@ -160,7 +161,7 @@ def _derivations(inference, text: TermText) -> list:
             continue
         rows[t] = why.get(t, ("owlrl", ()))
         todo.extend(p for p in rows[t][1] if p in why and p not in rows)
-    return sorted(rows.items(), key=lambda row: text.nt(row[0]))
+    return rows
 
 
 def _write_atomically(out: Path, graphs: Graphs, inference, manifest: dict, stage, text: TermText) -> None:
@@ -170,7 +171,7 @@ def _write_atomically(out: Path, graphs: Graphs, inference, manifest: dict, stag
     with open(tmp[ARTEFACT], "w", encoding="utf-8", errors="replace", newline="\n") as handle:
         write_nquads(handle, named, text)
     with open(tmp[DERIVATIONS], "w", encoding="utf-8", newline="\n") as handle:
-        write_derivations(handle, _derivations(inference, text), text)
+        write_derivations(handle, _derivations(inference).items(), text)
     manifest["artefact"] = file_sha256(tmp[ARTEFACT])
     stage("write")
     manifest["timings"] = dict(manifest["timings"])
