@@ -43,13 +43,13 @@ def cmd_build(args) -> int:
 
 def cmd_validate(args) -> int:
     from kg.pipeline import consistency
-    from kg.pipeline.load import load_dataset
+    from kg.pipeline.load import load_graphs
     from kg.pipeline.validate import validate
-    dataset, by_graph = load_dataset()
-    problems = validate(dataset, by_graph) or consistency.check(dataset, by_graph)
+    graphs, by_graph = load_graphs()
+    problems = validate(graphs, by_graph) or consistency.check(graphs, by_graph)
     if problems:
         raise ValidationFailed(problems)
-    print(f"conforms: {len(by_graph)} files, {len(dataset)} triples")
+    print(f"conforms: {len(by_graph)} files, {len(graphs)} triples")
     return 0
 
 

@@ -9,18 +9,17 @@ renamed into place only after every stage passed.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import BNode, Dataset
-
 from kg.version import __version__
 from kg.errors import ValidationFailed
-from kg.pipeline.load import INFERRED, input_files, load_dataset, parse_file
+from kg.pipeline.artefact_files import TermText, triples_hash, write_derivations, write_nquads
+from kg.pipeline.graphs import Graphs
+from kg.pipeline.load import INFERRED, input_files, load_graphs, parse_triples
 from kg.pipeline.manifest import (ARTEFACT, DERIVATIONS, MANIFEST, file_sha256, input_hashes,  # noqa: F401
                        is_current, read_manifest)
 from kg.offline import offline
@@ -28,7 +27,6 @@ from kg.paths import build_dir
 from kg.pipeline.consistency import inconsistencies, problem_lines
 from kg.pipeline.reason import reason
 from kg.pipeline.rules import load_rules
-from kg.terms import nt
 from kg.pipeline.validate import validate
 
 
@@ -65,27 +63,27 @@ def _build(force: bool, progress, out: Path) -> BuildResult:
 
     hashes = input_hashes()
     progress("load: parsing ontology and data")
-    dataset, by_graph = load_dataset()
-    content = {item.display: triples_hash(dataset.graph(iri)) for iri, item in by_graph.items()}
+    graphs, by_graph = load_graphs()
+    text = TermText()  # each term's text, made once for the hashes, the artefact and the derivations
+    content = {item.display: triples_hash(graphs.graph(iri), text) for iri, item in by_graph.items()}
     rules = load_rules()
     stage("load")
     progress("validate: SHACL shapes and excerpt offsets")
-    problems = validate(dataset, by_graph)
+    problems = validate(graphs, by_graph)
     if problems:
         raise ValidationFailed(problems)
     stage("validate")
     progress("reason: OWL 2 RL closure and domain rules")
-    asserted = {(s, p, o) for s, p, o, _g in dataset.quads()}
+    asserted = graphs.asserted()
     inference = reason(asserted, rules, progress=lambda m: progress(f"reason: {m}"))
-    problems = problem_lines(inconsistencies(inference.closure), dataset, by_graph, inference.why)
+    problems = problem_lines(inconsistencies(inference.closure), graphs, by_graph, inference.why)
     if problems:
         raise ValidationFailed(problems)
-    inferred_graph = dataset.graph(INFERRED)
-    for t in inference.inferred:
-        inferred_graph.add(t)
     stage("reason")
     progress("write: artefact and manifest")
-    counts = {str(g.identifier): len(g) for g in dataset.graphs() if len(g)}
+    counts = {str(iri): len(triples) for iri, triples in graphs.named.items() if len(triples)}
+    if inference.inferred:
+        counts[str(INFERRED)] = len(inference.inferred)
     manifest = {
         "version": __version__,
         "inputs": hashes,
@@ -97,18 +95,9 @@ def _build(force: bool, progress, out: Path) -> BuildResult:
         "reasoning_rounds": inference.rounds,
         "timings": timings,
     }
-    _write_atomically(out, dataset, inference, manifest, stage)
+    del asserted
+    _write_atomically(out, graphs, inference, manifest, stage, text)
     return BuildResult(manifest, True)
-
-
-def triples_hash(graph) -> str:
-    """The same for two files that state the same triples, however written
-    (comments, order, prefixes, layout); blank nodes compared by shape."""
-    from rdflib.compare import to_canonical_graph
-    if any(isinstance(term, BNode) for triple in graph for term in triple):
-        graph = to_canonical_graph(graph)
-    lines = sorted(nt(t) for t in graph)
-    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
 VALIDATION_ONLY = ("shapes/", "sources/")  # inputs only validation reads: the graph does not depend on them
@@ -137,13 +126,13 @@ def _without_reasoning(out: Path, progress) -> BuildResult | None:
     files = {item.display: item for item in input_files()}
     for name in graphs:
         progress(f"load: {name} changed; comparing its triples with the last build's")
-        if triples_hash(parse_file(files[name])) != manifest["triples"][name]:
+        if triples_hash(parse_triples(files[name])[0]) != manifest["triples"][name]:
             return None
     if recheck:
         progress(f"validate: {', '.join(recheck)} changed; checking the graph against them")
         started = time.perf_counter()
-        dataset, by_graph = load_dataset()
-        problems = validate(dataset, by_graph)
+        loaded, by_graph = load_graphs()
+        problems = validate(loaded, by_graph)
         if problems:
             raise ValidationFailed(problems)
         manifest["timings"] = {**manifest.get("timings", {}), "revalidate": round(time.perf_counter() - started, 3)}
@@ -159,28 +148,30 @@ def _without_reasoning(out: Path, progress) -> BuildResult | None:
     return BuildResult(manifest, False, f"{listed} changed{same}; the graph passes the checks, the artefact stands")
 
 
-def _derivations(inference) -> list:
+def _derivations(inference) -> dict:
     """Each inferred triple's derivation, and those of the derived premises
     it rests on that are not shown (noise: a literal's typing through an
     inverse, scm-cls's triples …), so that explain reaches asserted triples
-    on every branch."""
-    rows, todo = {}, list(inference.inferred)
+    on every branch. In no particular order (explain reads them into a
+    dict; sorting them took seconds and a string per row at 100x)."""
+    rows, todo, why = {}, list(inference.inferred), inference.why
     while todo:
         t = todo.pop()
         if t in rows:
             continue
-        rows[t] = inference.why.get(t, ("owlrl", ()))
-        todo.extend(p for p in rows[t][1] if p in inference.why and p not in rows)
-    return sorted(rows.items(), key=lambda row: nt(row[0]))
+        rows[t] = why.get(t, ("owlrl", ()))
+        todo.extend(p for p in rows[t][1] if p in why and p not in rows)
+    return rows
 
 
-def _write_atomically(out: Path, dataset: Dataset, inference, manifest: dict, stage) -> None:
+def _write_atomically(out: Path, graphs: Graphs, inference, manifest: dict, stage, text: TermText) -> None:
     out.mkdir(parents=True, exist_ok=True)
     tmp = {name: out / f".{name}.tmp" for name in (ARTEFACT, DERIVATIONS, MANIFEST)}
-    dataset.serialize(destination=str(tmp[ARTEFACT]), format="nquads", encoding="utf-8")
-    with open(tmp[DERIVATIONS], "w", encoding="utf-8") as handle:
-        for t, (rule, premises) in _derivations(inference):
-            handle.write(json.dumps({"t": nt(t), "rule": rule, "premises": [nt(p) for p in premises]}) + "\n")
+    named = [(iri, triples) for iri, triples in graphs.named.items()] + [(INFERRED, inference.inferred)]
+    with open(tmp[ARTEFACT], "w", encoding="utf-8", errors="replace", newline="\n") as handle:
+        write_nquads(handle, named, text)
+    with open(tmp[DERIVATIONS], "w", encoding="utf-8", newline="\n") as handle:
+        write_derivations(handle, _derivations(inference).items(), text)
     manifest["artefact"] = file_sha256(tmp[ARTEFACT])
     stage("write")
     manifest["timings"] = dict(manifest["timings"])

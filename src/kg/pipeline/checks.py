@@ -20,7 +20,7 @@ from rdflib import URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF
 
 from kg.pipeline.excerpts import EXCERPT_NAME
-from kg.pipeline.lines import short, where
+from kg.pipeline.lines import short, stated, where
 from kg.pipeline.sources import ID, PE, Source, source_text
 
 LETTERS = re.compile(r"(?:^|\n)([SKRG](?:[ ,]+[SKRG])*)[ \t]*\n?[ \t]*$")
@@ -28,7 +28,7 @@ LETTERS = re.compile(r"(?:^|\n)([SKRG](?:[ ,]+[SKRG])*)[ \t]*\n?[ \t]*$")
 
 def newcomer_problems(union, dataset, by_graph, sources: list[Source]) -> tuple[list[str], set[URIRef]]:
     at = _Where(dataset, by_graph)
-    undefined, lines = undefined_names(union, at)
+    undefined, lines = undefined_names(union, at, stated(dataset, by_graph))
     lines += excerpt_names(union, at, sources)
     lines += work_facts(union, at, sources, undefined)
     lines += claims_from_other_sources(union, at)
@@ -45,18 +45,24 @@ class _Where:
 
 # ---------------------------------------------------------------- undefined names
 
-def undefined_names(union, at) -> tuple[set[URIRef], list[str]]:
+def undefined_names(union, at, triples=None) -> tuple[set[URIRef], list[str]]:
     """Names of ours (pe: terms, id/ resources) used as a property or an
     object but defined nowhere (no rdf:type). id/source/ is left to the
-    register's check."""
+    register's check. ``triples``: the union's triples, if there is a
+    quicker way to go through them than the union itself."""
     defined = set(union.subjects(RDF.type, None))
     by_kind: dict[str, list[str]] = {}
     for node in defined:
         by_kind.setdefault(_kind(node), []).append(str(node))
     missing: dict[URIRef, URIRef] = {}
-    for subject, predicate, obj in union:
+    fine = defined.copy()  # terms seen to be defined, or not ours: each term is looked at once
+    for subject, predicate, obj in union if triples is None else triples:
         for term in (predicate, obj):
-            if _ours(term) and term not in defined and (term not in missing or subject < missing[term]):
+            if term in fine:
+                continue
+            if not _ours(term):
+                fine.add(term)
+            elif term not in missing or subject < missing[term]:
                 missing[term] = subject  # the first user in IRI order, whatever order the graph gives
     lines = []
     for term, subject in sorted(missing.items()):
@@ -85,11 +91,12 @@ def excerpt_names(union, at, sources: list[Source]) -> list[str]:
     excerpts named with another prefix (a prefix changed in the register
     would otherwise give a line per excerpt)."""
     prefixes = {s.iri: s.prefix for s in sources}
+    by_iri = {s.iri: s for s in sources}
     lines, other_prefix = [], {}
     for excerpt in sorted(set(union.subjects(RDF.type, PE.Excerpt))):
         source, start, end = (union.value(excerpt, p) for p in (PE.inSource, PE.start, PE.end))
         if not prefixes.get(source) or start is None or end is None or not str(excerpt).startswith(ID + "excerpt/") \
-                or not _at_its_offsets(union, excerpt, sources):
+                or not _at_its_offsets(union, excerpt, by_iri):
             continue  # the shapes, the register and the excerpt check report these
         name = str(excerpt)[len(ID + "excerpt/"):]
         match = EXCERPT_NAME.match(name)
@@ -107,8 +114,8 @@ def excerpt_names(union, at, sources: list[Source]) -> list[str]:
     return lines
 
 
-def _at_its_offsets(union, excerpt, sources: list[Source]) -> bool:
-    source = next((s for s in sources if s.iri == union.value(excerpt, PE.inSource)), None)
+def _at_its_offsets(union, excerpt, by_iri: dict[URIRef, Source]) -> bool:
+    source = by_iri.get(union.value(excerpt, PE.inSource))
     if source is None or not source.file_name:
         return False
     try:
@@ -135,11 +142,12 @@ def _name_problem(name: str, prefix: str, start: int, end: int) -> str | None:
 
 def work_facts(union, at, sources: list[Source], undefined=frozenset()) -> list[str]:
     files = {s.iri: s.file_name for s in sources}
+    by_iri = {s.iri: s for s in sources}
     lines = []
     for work in sorted(set(union.subjects(PE.listedIn, None))):
         listing = _listing_excerpts(union, work, set(union.objects(work, PE.listedIn)))
         if not listing or undefined & set(union.objects(work, PE.groundedIn)) \
-                or not all(_at_its_offsets(union, e, sources) for e in listing):
+                or not all(_at_its_offsets(union, e, by_iri) for e in listing):
             continue  # reported already, as what it is
         quoted = " ".join(_squash(str(union.value(e, PE.exact))) for e in listing)
         title, year = union.value(work, DCTERMS.title), union.value(work, PE.year)

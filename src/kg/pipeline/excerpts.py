@@ -203,9 +203,10 @@ def excerpt_problems(union, dataset, by_graph, sources: list[Source]) -> list[st
 def offset_problem(source: Source, exact: str, start: int, end: int, prefix=None, suffix=None) -> str | None:
     text = source_text(source.file_name)
     if text[start:end] == exact:
-        if prefix is not None and not text[:start].endswith(str(prefix)):
+        # endswith/startswith with bounds: slicing the text would copy it for every excerpt
+        if prefix is not None and not text.endswith(str(prefix), 0, start):
             return f"its pe:prefix is not the text just before {start}; `kg excerpt {source.slug} --at {start}:{end}` prints it"
-        if suffix is not None and not text[end:].startswith(str(suffix)):
+        if suffix is not None and not text.startswith(str(suffix), end):
             return f"its pe:suffix is not the text just after {end}; `kg excerpt {source.slug} --at {start}:{end}` prints it"
         return None
     head = (f"the text at characters {start}..{end} of sources/{source.file_name} ({source.slug}) is not its pe:exact")

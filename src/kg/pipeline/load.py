@@ -16,6 +16,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from kg.errors import InputError, ValidationFailed
+from kg.pipeline.graphs import Graphs
 from kg.pipeline.literals import canonical, canonical_triples, lexical_problem
 from kg.nesting import too_deep
 from kg.paths import project_dir
@@ -56,6 +57,18 @@ def input_files(root: Path | None = None) -> list[InputFile]:
 def parse_file(item: InputFile, into: Graph | None = None) -> Graph:
     """Parse one Turtle file (into ``into``, or a new graph), turning any
     parser failure into an InputError."""
+    graph = Graph() if into is None else into
+    triples, prefixes = parse_triples(item)
+    for prefix, namespace in prefixes.items():
+        graph.bind(prefix, namespace, override=True)
+    graph.addN((s, p, o, graph) for s, p, o in triples)
+    return graph
+
+
+def parse_triples(item: InputFile, shared: dict | None = None) -> tuple[set, dict[str, str]]:
+    """One Turtle file's triples (rdflib terms, the same objects for the same
+    IRI or literal across the files that share ``shared``) and its prefixes;
+    any parser failure is an InputError naming the file and line."""
     raw = item.path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -66,10 +79,16 @@ def parse_file(item: InputFile, into: Graph | None = None) -> Graph:
     deep = too_deep(text, MAX_NESTING)
     if deep is not None:
         raise InputError(item.display, *_line_col(text, deep), f"brackets nested more than {MAX_NESTING} deep")
-    graph = Graph() if into is None else into
-    if _parse_fast(text, item, graph):
-        _check_terms(graph, text, item.display)
-        return graph
+    parsed = _parse_fast(text, item, shared)
+    if parsed is None:
+        parsed = _parse_rdflib(text, item)
+    _check_terms(parsed[0], text, item.display)
+    return parsed
+
+
+def _parse_rdflib(text: str, item: InputFile) -> tuple[set, dict[str, str]]:
+    """rdflib's parser: slower, but it says where and why a file is wrong."""
+    graph = Graph()
     try:
         graph.parse(data=text, format="turtle", publicID=item.path.as_uri())
     except BadSyntax as err:
@@ -77,75 +96,78 @@ def parse_file(item: InputFile, into: Graph | None = None) -> Graph:
     except (ValueError, TypeError, RecursionError) as err:
         message = f"{type(err).__name__}: {err}".splitlines()[0]
         raise InputError(item.display, *_line_col(text, _quoted_offset(text, str(err))), message) from None
-    _check_terms(graph, text, item.display)
     canonical_triples(graph)
-    return graph
+    return set(graph), {prefix: str(ns) for prefix, ns in graph.namespaces()}
 
 
 class RdflibTerms:
     """Oxigraph terms as rdflib makes them when it parses: plain literals
     without a datatype, language-tagged ones without rdf:langString, one
-    object per IRI, and blank nodes fresh for each converter (labels like
-    _:b1 in two files stay two nodes)."""
+    object per IRI and literal (in ``shared``, which several converters may
+    hold: making an rdflib Literal costs more than parsing it), and blank
+    nodes fresh for each converter (labels like _:b1 in two files stay two
+    nodes)."""
 
-    def __init__(self) -> None:
-        self.iris: dict[str, URIRef] = {}
+    def __init__(self, shared: dict | None = None) -> None:
+        self.terms: dict = {} if shared is None else shared
         self.blanks: dict[str, BNode] = defaultdict(BNode)
 
     def __call__(self, node):
-        kind = type(node)
-        if kind is ox.NamedNode:
-            value = node.value
-            found = self.iris.get(value)
-            if found is None:
-                found = self.iris[value] = URIRef(value)
+        found = self.terms.get(node)
+        if found is not None:
             return found
+        kind = type(node)
         if kind is ox.BlankNode:
             return self.blanks[node.value]
-        if node.language:
-            return Literal(node.value, lang=node.language)
-        datatype = node.datatype.value
-        if datatype == XSD_STRING:
-            return Literal(node.value)
-        literal = Literal(node.value, datatype=self(node.datatype))
-        # one term per number, whichever writer (kg.pipeline.literals)
-        return canonical(literal) if datatype in CANONICAL else literal
+        if kind is ox.NamedNode:
+            found = URIRef(node.value)
+        elif node.language:
+            found = Literal(node.value, lang=node.language)
+        elif node.datatype.value == XSD_STRING:
+            found = Literal(node.value)
+        else:
+            found = Literal(node.value, datatype=self(node.datatype))
+            # one term per number, whichever writer (kg.pipeline.literals)
+            found = canonical(found) if node.datatype.value in CANONICAL else found
+        self.terms[node] = found
+        return found
 
 
-def _parse_fast(text: str, item: InputFile, graph: Graph) -> bool:
+def _parse_fast(text: str, item: InputFile, shared: dict | None = None) -> tuple[set, dict[str, str]] | None:
     """Parse with Oxigraph's Turtle parser (about ten times faster than
-    rdflib's) into ``graph``; False, with ``graph`` untouched, when it rejects
-    the file: rdflib's parser then says where and why, as it always has."""
+    rdflib's); None when it rejects the file: rdflib's parser then says
+    where and why, as it always has."""
     try:
         parser = ox.parse(input=text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=item.path.as_uri())
-        term = RdflibTerms()
+        term = RdflibTerms(shared)
         triples = [(term(q.subject), term(q.predicate), term(q.object)) for q in parser]
         prefixes = dict(parser.prefixes)
     except (SyntaxError, ValueError):
-        return False
-    for prefix, namespace in prefixes.items():
-        graph.bind(prefix, namespace, override=True)
-    for triple in triples:
-        graph.add(triple)
-    return True
+        return None
+    return set(triples), prefixes  # a triple stated twice is one triple
 
 
-def _check_terms(graph: Graph, text: str, display: str) -> None:
+def _check_terms(triples, text: str, display: str) -> None:
     """What rdflib lets through with a warning at most: IRIs with characters
     no IRI may hold, literals as subjects, lone surrogates, and ill-typed
     literals (all of them, a line each; the file is parsed all the same, so that
-    :func:`load_dataset` can go on and report the other files' too)."""
-    ill_typed = []
-    for triple in graph:
-        for position, term in enumerate(triple):
-            problem = _term_problem(term, position)
+    :func:`load_dataset` can go on and report the other files' too). Each
+    term is checked once, however often it is used."""
+    ill_typed, seen = [], set()
+    for triple in triples:
+        if type(triple[0]) is Literal:
+            raise InputError(display, *_line_col(text, _offset_of(text, triple[0])), _term_problem(triple[0], 0))
+        for term in triple:
+            if term in seen:
+                continue
+            seen.add(term)
+            problem = _term_problem(term, 1)
             if problem:
-                where = _line_col(text, _offset_of(text, term))
-                raise InputError(display, *where, problem)
-        if isinstance(triple[2], Literal):
-            why = lexical_problem(triple[2]) or ("ill-typed" if triple[2].ill_typed else None)
-            if why:
-                ill_typed.append((_line_col(text, _offset_of(text, triple[2])), triple[2], why))
+                raise InputError(display, *_line_col(text, _offset_of(text, term)), problem)
+            if type(term) is Literal:
+                why = lexical_problem(term) or ("ill-typed" if term.ill_typed else None)
+                if why:
+                    ill_typed.append((_line_col(text, _offset_of(text, term)), term, why))
     if ill_typed:
         raise IllTypedLiterals([f"{display}:{line}:{col}: ill-typed literal {term.n3()[:80]} (dt-not-type): {why}"
                                 for (line, col), term, why in sorted(ill_typed, key=lambda item: item[0])])
@@ -187,19 +209,25 @@ def _position(err: BadSyntax) -> tuple[int, int]:
     return err.lines + 1, offset - text.rfind("\n", 0, offset)
 
 
-def load_dataset(files: list[InputFile] | None = None) -> tuple[Dataset, dict[URIRef, InputFile]]:
-    """All inputs as one Dataset with a named graph per file."""
-    dataset = Dataset()
-    by_graph, ill_typed = {}, []
+def load_graphs(files: list[InputFile] | None = None) -> tuple[Graphs, dict[URIRef, InputFile]]:
+    """All inputs, a set of triples per file's named graph; the ill-typed
+    literals of every file are reported before the load stops."""
+    graphs, by_graph, ill_typed, shared = Graphs(), {}, [], {}
     for item in files if files is not None else input_files():
-        graph = dataset.graph(item.graph_iri)
         try:
-            parse_file(item, into=graph)
-        except IllTypedLiterals as err:  # every file's are reported, then the load stops
+            triples, prefixes = parse_triples(item, shared)
+        except IllTypedLiterals as err:
             ill_typed += err.lines
-        for prefix, ns in graph.namespaces():
-            dataset.bind(prefix, ns, override=False)
+            continue
+        graphs.add_graph(item.graph_iri, triples, prefixes)
         by_graph[item.graph_iri] = item
     if ill_typed:
         raise IllTypedLiterals(ill_typed)
-    return dataset, by_graph
+    return graphs, by_graph
+
+
+def load_dataset(files: list[InputFile] | None = None) -> tuple[Dataset, dict[URIRef, InputFile]]:
+    """All inputs as one rdflib Dataset with a named graph per file (for
+    the APIs that hand users a Dataset; the build holds :class:`Graphs`)."""
+    graphs, by_graph = load_graphs(files)
+    return graphs.dataset(), by_graph

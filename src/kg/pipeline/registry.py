@@ -15,7 +15,7 @@ from pathlib import Path
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, RDF
 
-from kg.pipeline.lines import short, where
+from kg.pipeline.lines import short, stated, where
 from kg.pipeline.sources import PE, REGISTER, SOURCE_NS, Source, sources_dir, sources_in
 
 SUMS = "SHA256SUMS"
@@ -138,8 +138,8 @@ def _unregistered_sources(sources: list[Source], union, dataset, by_graph) -> tu
     one line each (at its first use) rather than one per excerpt."""
     known = {s.iri for s in sources}
     users: dict[URIRef, list] = defaultdict(list)
-    for subject, _p, obj in union:
-        if isinstance(obj, URIRef) and str(obj).startswith(SOURCE_NS) and obj not in known:
+    for subject, _p, obj in stated(dataset, by_graph):
+        if isinstance(obj, URIRef) and obj.startswith(SOURCE_NS) and obj not in known:
             users[obj].append(subject)
     lines = []
     slugs = ", ".join(s.slug for s in sources) or "none"

@@ -24,7 +24,19 @@ from kg.paths import project_dir
 
 ID = "https://w3id.org/practitioner-evidence/id/"
 SOURCE_NS = ID + "source/"
-PE = Namespace("https://w3id.org/practitioner-evidence/ontology#")
+
+
+class _Namespace(Namespace):
+    """rdflib's Namespace makes a new URIRef at each ``PE.start``; the
+    checks ask hundreds of thousands of times: each term is kept once made."""
+
+    def __getattr__(self, name: str):
+        term = super().__getattr__(name)
+        self.__dict__[name] = term  # found before __getattr__ from now on
+        return term
+
+
+PE = _Namespace("https://w3id.org/practitioner-evidence/ontology#")
 REGISTER = "data/sources.ttl"  # where the pe:Source nodes live
 
 

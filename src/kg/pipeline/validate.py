@@ -12,6 +12,7 @@ from rdflib.namespace import SH
 
 from kg.pipeline.checks import newcomer_problems
 from kg.pipeline.excerpts import excerpt_problems
+from kg.pipeline.graphs import Graphs
 from kg.pipeline.lines import short
 from kg.pipeline.registry import registry_problems
 from kg.pipeline.relations import relation_problems
@@ -24,10 +25,14 @@ __all__ = ["load_shapes", "shacl_problems", "union_of", "validate"]
 
 
 def union_of(dataset, by_graph) -> Graph:
-    data = Graph()  # the vocabularies' concepts are validated with the data
+    """One rdflib Graph of the inputs (the vocabularies' concepts are
+    validated with the data); ``dataset`` an rdflib Dataset or the build's
+    :class:`kg.pipeline.graphs.Graphs`, which makes it in one pass."""
+    if isinstance(dataset, Graphs):
+        return dataset.union()
+    data = Graph()
     for graph_iri in by_graph:
-        for t in dataset.graph(graph_iri):
-            data.add(t)
+        data.addN((s, p, o, data) for s, p, o in dataset.graph(graph_iri))
     return data
 
 
@@ -55,11 +60,16 @@ def shacl_problems(dataset, by_graph, data=None, explained=frozenset()) -> list[
 def validate(dataset, by_graph) -> list[str]:
     """All problems, one line each; empty when the data conforms. The
     source texts are read afresh (one may have changed since this process
-    last read it)."""
+    last read it). ``dataset``: an rdflib Dataset, or the build's
+    :class:`kg.pipeline.graphs.Graphs`, whose checks other than SHACL read
+    an index of its sets (an rdflib Graph of the union is made for SHACL
+    alone, after the index is let go)."""
     source_text.cache_clear()
-    data = union_of(dataset, by_graph)
+    held = isinstance(dataset, Graphs)
+    data = dataset.index() if held else union_of(dataset, by_graph)
     sources = sources_in(data)
     register, unregistered = registry_problems(data, dataset, by_graph)
     mistakes, undefined = newcomer_problems(data, dataset, by_graph, sources)
-    return (register + mistakes + shacl_problems(dataset, by_graph, data, unregistered | undefined)
-            + excerpt_problems(data, dataset, by_graph, sources) + relation_problems(data, dataset, by_graph))
+    later = excerpt_problems(data, dataset, by_graph, sources) + relation_problems(data, dataset, by_graph)
+    shacl = shacl_problems(dataset, by_graph, None if held else data, unregistered | undefined)
+    return register + mistakes + shacl + later

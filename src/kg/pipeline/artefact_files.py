@@ -1,0 +1,85 @@
+"""Writing the build's files from the sets the build holds: ``kg.nq`` as
+N-Quads lines, ``derivations.jsonl`` as one JSON object per inferred
+triple, and the hash of a file's triples.
+
+Each term's text is made once (a term recurs in thousands of triples) and
+the lines are joined from those texts: rdflib's serializer, fed an rdflib
+Dataset, made each term's text again for every triple it is in. The lines
+are the ones rdflib writes: IRIs and blank nodes as ``term.n3()``, literals
+as its N-Triples writer quotes them, the derivations' triples as
+:func:`kg.terms.nt`, each row as ``json.dumps`` writes it.
+"""
+from __future__ import annotations
+
+import hashlib
+from json.encoder import encode_basestring_ascii as json_string
+
+from rdflib import BNode, Literal
+
+
+class TermText:
+    """Terms' N-Triples text, each made once: ``n3`` as rdflib's
+    ``term.n3()`` (what explain's keys are made of), ``nq`` as rdflib's
+    N-Quads writer writes a term."""
+
+    def __init__(self) -> None:
+        self._n3: dict = {}
+        self._nq: dict = {}
+
+    def n3(self, term) -> str:
+        text = self._n3.get(term)
+        if text is None:
+            text = self._n3[term] = term.n3()
+        return text
+
+    def nq(self, term) -> str:
+        text = self._nq.get(term)
+        if text is None:
+            text = self._nq[term] = _quoted_literal(term) if type(term) is Literal else self.n3(term)
+        return text
+
+    def nt(self, triple) -> str:
+        n3 = self.n3
+        return f"{n3(triple[0])} {n3(triple[1])} {n3(triple[2])}"
+
+
+def _quoted_literal(literal: Literal) -> str:
+    """A literal as rdflib's N-Triples and N-Quads writers quote it (escapes
+    for backslash, newline, quote and carriage return; never triple quotes)."""
+    text = '"%s"' % str(literal).replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r")
+    if literal.language:
+        return f"{text}@{literal.language}"
+    return f"{text}^^<{literal.datatype}>" if literal.datatype else text
+
+
+def write_nquads(handle, graphs, text: TermText) -> None:
+    """``graphs``: (graph IRI, triples) pairs; one line per triple, in the
+    order given (a text file ``handle`` opened for UTF-8)."""
+    nq = text.nq
+    for iri, triples in graphs:
+        tail = f" {nq(iri)} .\n"
+        handle.writelines(f"{nq(s)} {nq(p)} {nq(o)}{tail}" for s, p, o in triples)
+
+
+def write_derivations(handle, rows, text: TermText) -> None:
+    """``rows``: (triple, (rule, premises)) pairs; a line each, as
+    ``json.dumps({"t": nt(t), "rule": rule, "premises": [nt(p) …]})``."""
+    nt = text.nt
+    handle.writelines(
+        f'{{"t": {json_string(nt(t))}, "rule": {json_string(rule)}, '
+        f'"premises": [{", ".join(json_string(nt(p)) for p in premises)}]}}\n'
+        for t, (rule, premises) in rows)
+
+
+def triples_hash(triples, text: TermText | None = None) -> str:
+    """The same for two files that state the same triples, however written
+    (comments, order, prefixes, layout); blank nodes compared by shape."""
+    text = text or TermText()
+    if any(type(term) is BNode for triple in triples for term in triple):
+        from rdflib import Graph
+        from rdflib.compare import to_canonical_graph
+        graph = Graph()
+        graph.addN((s, p, o, graph) for s, p, o in triples)
+        triples = to_canonical_graph(graph)
+    lines = sorted({text.nt(t) for t in triples})
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
