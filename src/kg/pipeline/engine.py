@@ -66,9 +66,9 @@ UNSUPPORTED = frozenset((
     OWL.AllDisjointClasses, OWL.FunctionalProperty, OWL.InverseFunctionalProperty,
     OWL.IrreflexiveProperty, OWL.AsymmetricProperty, OWL.onClass,
 ))
-CLASS, PROPERTY_KINDS = OWL.Class, (OWL.ObjectProperty, OWL.DatatypeProperty, RDF.Property)
+CLASS, PROPERTY_KINDS = OWL.Class, frozenset((OWL.ObjectProperty, OWL.DatatypeProperty, RDF.Property))
 THING, NOTHING = OWL.Thing, OWL.Nothing
-INTERNED = VOCABULARY + (CLASS, THING, NOTHING) + PROPERTY_KINDS  # compared with ``is``
+INTERNED = VOCABULARY + (CLASS, THING, NOTHING) + tuple(PROPERTY_KINDS)  # compared with ``is``
 # the terms the rules match in predicate position: a graph that talks about
 # them (``ex:p rdfs:subPropertyOf owl:sameAs``) is reasoning about reasoning
 RULE_PREDICATES = frozenset(VOCABULARY) - {NIL, SYMMETRIC, TRANSITIVE}
@@ -175,9 +175,30 @@ class Store:
         return len(triples) != n
 
     def index(self, t: Triple) -> None:
+        # _put twice, spelled out: this runs once for every triple
         s, p, o = t
-        _put(self.sp, s, p, o)
-        _put(self.po, p, o, s)
+        by_p = self.sp.get(s)
+        if by_p is None:
+            self.sp[s] = {p: o}
+        else:
+            held = by_p.get(p)
+            if held is None:
+                by_p[p] = o
+            elif type(held) is set:
+                held.add(o)
+            elif held is not o:
+                by_p[p] = {held, o}
+        by_o = self.po.get(p)
+        if by_o is None:
+            self.po[p] = {o: s}
+        else:
+            held = by_o.get(o)
+            if held is None:
+                by_o[o] = s
+            elif type(held) is set:
+                held.add(s)
+            elif held is not s:
+                by_o[o] = {held, s}
 
     def objects(self, s: Node, p: Node):
         """The objects of (s, p): a set, or a tuple of one (or none)."""
@@ -199,20 +220,6 @@ class Store:
     def value(self, s: Node, p: Node) -> Node | None:
         values = self.objects(s, p)
         return next(iter(values)) if values else None
-
-
-def _put(index: dict, a: Node, b: Node, c: Node) -> None:
-    by_b = index.get(a)
-    if by_b is None:
-        index[a] = {b: c}
-        return
-    held = by_b.get(b)
-    if held is None:
-        by_b[b] = c
-    elif type(held) is set:
-        held.add(c)
-    elif held is not c:
-        by_b[b] = {held, c}
 
 
 def _values(held):
@@ -334,24 +341,29 @@ class Engine:
         # the hottest code: every triple passes here, so the index look-ups
         # are spelled out instead of going through Store.objects/subjects
         s, p, o = t
-        st, derive = self.store, self.derive
+        st, derive, known = self.store, self.derive, self._triples
         schema = st.sp.get(p)
         if schema:
             get = schema.get
             held = get(DOMAIN)
             if held is not None:
+                # most conclusions are known already (a subject's every triple
+                # gives its domain's type): test before building premises
                 for c in _values(held):
-                    derive((s, TYPE, c), "prp-dom", ((p, DOMAIN, c), t))
+                    if (s, TYPE, c) not in known:
+                        derive((s, TYPE, c), "prp-dom", ((p, DOMAIN, c), t))
             held = get(RANGE)
             if held is not None:
                 for c in _values(held):
-                    derive((o, TYPE, c), "prp-rng", ((p, RANGE, c), t))
+                    if (o, TYPE, c) not in known:
+                        derive((o, TYPE, c), "prp-rng", ((p, RANGE, c), t))
             held = get(TYPE)
             if held is not None:
-                types = _values(held)
-                if SYMMETRIC in types:
+                # ``is``, not ``in`` a tuple: rdflib's == is slow Python
+                single = type(held) is not set
+                if held is SYMMETRIC or (not single and SYMMETRIC in held):
                     derive((o, p, s), "prp-symp", ((p, TYPE, SYMMETRIC), t))
-                if TRANSITIVE in types:
+                if held is TRANSITIVE or (not single and TRANSITIVE in held):
                     self._transitive_step(t)
             held = get(INVERSE)
             if held is not None:
@@ -361,7 +373,7 @@ class Engine:
             held = get(SUB_PROP)
             if held is not None:
                 for q in _values(held):
-                    if q is not p:
+                    if q is not p and (s, q, o) not in known:
                         derive((s, q, o), "prp-spo1", ((p, SUB_PROP, q), t))
             held = get(EQ_PROP)
             if held is not None:
@@ -461,9 +473,10 @@ class Engine:
     # ------------------------------------------------------------ cax-*, cls-hv1: a typed individual
     def _typed(self, t: Triple) -> None:
         x, _, c = t
-        st = self.store
+        st, known = self.store, self._triples
         for d in st.objects(c, SUB_CLASS):
-            self.derive((x, TYPE, d), "cax-sco", ((c, SUB_CLASS, d), t))
+            if d is not c and (x, TYPE, d) not in known:
+                self.derive((x, TYPE, d), "cax-sco", ((c, SUB_CLASS, d), t))
         for d in st.objects(c, EQ_CLASS):
             self.derive((x, TYPE, d), "cax-eqc1", ((c, EQ_CLASS, d), t))
         for d in st.subjects(EQ_CLASS, c):

@@ -62,7 +62,8 @@ def _reason(asserted: set, rules: list[Rule], progress=None) -> Inference:
             progress(f"round {rounds}: {len(engine.why)} derived")
         if not added:
             break
-    inferred = {t for t in engine.why if t not in asserted and not is_noise(t)}
+    # engine.why holds only triples that were not known, the asserted included
+    inferred = {t for t in engine.why if not is_noise(t)}
     return Inference(inferred, engine.why, rounds, closure=engine.store.triples)
 
 
