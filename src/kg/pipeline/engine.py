@@ -222,6 +222,38 @@ class Store:
         return next(iter(values)) if values else None
 
 
+class GraphView:
+    """A :class:`Store`'s processed triples as rdflib's SPARQL evaluator
+    reads a graph: ``triples((s, p, o))`` with None as a wildcard, and ``in``."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def __contains__(self, t: Triple) -> bool:
+        return t in self.store.triples
+
+    def triples(self, pattern) -> Iterator[Triple]:
+        s, p, o = pattern
+        st = self.store
+        if p is None:
+            for s2, by_p in list(st.sp.items()) if s is None else [(s, st.sp.get(s) or {})]:
+                for p2 in list(by_p):
+                    yield from self._with(s2, p2, o)
+        elif s is not None:
+            yield from self._with(s, p, o)
+        elif o is not None:
+            for s2 in list(st.subjects(p, o)):
+                yield s2, p, o
+        else:
+            for s2, o2 in st.pairs(p):
+                yield s2, p, o2
+
+    def _with(self, s, p, o) -> Iterator[Triple]:
+        for o2 in list(self.store.objects(s, p)):
+            if o is None or o2 == o:
+                yield s, p, o2
+
+
 def _values(held):
     if held is None:
         return ()

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from kg.errors import KgError
 from kg.pipeline.noise import is_noise
-from kg.pipeline.engine import Engine, unsupported_constructs
+from kg.pipeline.engine import Engine, GraphView, unsupported_constructs
 from kg.pipeline.rules import Rule
 
 
@@ -49,13 +49,15 @@ def _reason(asserted: set, rules: list[Rule], progress=None) -> Inference:
             return engine.store.triples
         return ((s, predicate, o) for s, o in engine.store.pairs(predicate))
 
+    view = GraphView(engine.store)
     rounds = 0
     while True:
         rounds += 1
         engine.run()
         added = 0
         for rule in rules:
-            for conclusion, premises in rule.matches(triples_with):
+            found = rule.matches_in(view) if rule.predicates is not None else rule.matches(triples_with)
+            for conclusion, premises in found:
                 premises = tuple(engine.intern(t) for t in premises)
                 added += engine.derive(engine.intern(conclusion), f"rules/{rule.path.name}", premises)
         if progress:
