@@ -39,6 +39,7 @@ their time on.
 from __future__ import annotations
 
 from collections import defaultdict, deque
+from collections.abc import Mapping
 from typing import Iterable, Iterator
 
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Literal, URIRef
@@ -260,13 +261,46 @@ def _values(held):
     return held if type(held) is set else (held,)
 
 
+class Derivations(Mapping):
+    """The engine's derivations as the mapping ``reason()`` promises:
+    triple -> (rule name, premises). The engine keeps each as one flat tuple
+    (rule, premise, premise …), a tuple less per derived triple (about
+    100 MB at 100x); :meth:`flat` yields them so, without the copy."""
+
+    def __init__(self, flat: dict) -> None:
+        self._flat = flat
+
+    def __getitem__(self, t):
+        row = self._flat[t]
+        return row[0], row[1:]
+
+    def get(self, t, default=None):
+        row = self._flat.get(t)
+        return default if row is None else (row[0], row[1:])
+
+    def __contains__(self, t) -> bool:
+        return t in self._flat
+
+    def __iter__(self):
+        return iter(self._flat)
+
+    def __len__(self) -> int:
+        return len(self._flat)
+
+    def flat(self) -> Iterator[tuple]:
+        """(triple, rule, premise, premise …) for every derived triple."""
+        for t, row in self._flat.items():
+            yield (t,) + row
+
+
 class Engine:
     """Run OWL 2 RL rules to a fixpoint, keeping one derivation per triple."""
 
     def __init__(self) -> None:
         self.store = Store()
         self._triples = self.store.triples
-        self.why: dict[Triple, tuple[str, tuple[Triple, ...]]] = {}
+        # triple -> (rule, premise, premise …), flat; Derivations reads it
+        self.why: dict[Triple, tuple] = {}
         self._agenda: deque[Triple] = deque()
         # link predicate -> [(chain property, list head, chain, position)];
         # None when a chain axiom or list cell arrived since it was built
@@ -322,7 +356,7 @@ class Engine:
         triples.add(t)
         if len(triples) == n:
             return False
-        self.why[t] = (rule, premises)
+        self.why[t] = (rule,) + premises  # one tuple, not two: see Derivations
         self._agenda.append(t)
         return True
 
