@@ -600,9 +600,10 @@ class Engine:
         c1, _, c2 = t
         if c1 is c2:  # scm-cls's reflexive triple: every rule would restate its premise
             return
-        st = self.store
+        st, known = self.store, self._triples
         for x in list(st.subjects(TYPE, c1)):
-            self.derive((x, TYPE, c2), "cax-sco", (t, (x, TYPE, c1)))
+            if (x, TYPE, c2) not in known:
+                self.derive((x, TYPE, c2), "cax-sco", (t, (x, TYPE, c1)))
         self._schema_order(t, EQ_CLASS, "scm-sco", "scm-eqc2")
         for p in list(st.subjects(DOMAIN, c1)):
             self.derive((p, DOMAIN, c2), "scm-dom1", ((p, DOMAIN, c1), t))
@@ -631,9 +632,10 @@ class Engine:
         if p1 is p2:  # scm-op's reflexive triple: a premise of scm-hv only
             self._scm_hv_for(p1)
             return
-        st = self.store
+        st, known = self.store, self._triples
         for s, o in list(st.pairs(p1)):
-            self.derive((s, p2, o), "prp-spo1", (t, (s, p1, o)))
+            if (s, p2, o) not in known:
+                self.derive((s, p2, o), "prp-spo1", (t, (s, p1, o)))
         self._schema_order(t, EQ_PROP, "scm-spo", "scm-eqp2")
         for c in list(st.objects(p2, DOMAIN)):
             self.derive((p1, DOMAIN, c), "scm-dom2", ((p2, DOMAIN, c), t))
@@ -655,11 +657,15 @@ class Engine:
 
     def _domain_range_schema(self, t: Triple) -> None:
         p, kind, c = t
-        st = self.store
+        st, known = self.store, self._triples
         domain = kind is DOMAIN
         rule = "prp-dom" if domain else "prp-rng"
+        # a domain or range that arrives late (scm-dom1 …) mostly restates
+        # types already derived: test before building premises
         for s, o in list(st.pairs(p)):
-            self.derive((s if domain else o, TYPE, c), rule, (t, (s, p, o)))
+            x = s if domain else o
+            if (x, TYPE, c) not in known:
+                self.derive((x, TYPE, c), rule, (t, (s, p, o)))
         scm = "scm-dom1" if domain else "scm-rng1"
         for d in list(st.objects(c, SUB_CLASS)):
             self.derive((p, kind, d), scm, (t, (c, SUB_CLASS, d)))
