@@ -34,7 +34,16 @@ of n links costs what its n²/2 closure triples cost, not n³.
 Terms are interned (one Python object per distinct term) and literals are
 recognised by ``type(term) is Literal``: rdflib's term equality and its
 abstract-class ``isinstance`` checks are what the inner loops spent most of
-their time on.
+their time on. For the same reason the hot joins test whether a conclusion
+is known before they build its premises (most conclusions restate a known
+triple), and compare terms with ``is``, never ``==``.
+
+Memory: the indexes hold a single value as the bare term (a set only from
+two values on), and each derivation is one flat tuple (rule, premise …),
+exposed as the ``(rule, premises)`` mapping ``reason()`` promises by
+:class:`Derivations` (whose ``flat()`` yields the rows without re-packing).
+The domain rules (``kg.pipeline.rules``) read the indexes through
+:class:`GraphView` rather than a copy into an rdflib Graph.
 """
 from __future__ import annotations
 
