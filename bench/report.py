@@ -49,17 +49,23 @@ REASONERS = (("kg", "ours", "o-"), ("reasonable", "reasonable (Rust)", "^-"), ("
              ("owlrl-turbo", "owlrl-turbo", "d:"))
 
 
+def _yes(flag) -> str:
+    return "" if flag is None else ("yes" if flag else "no")
+
+
 def reasoning_section(rows) -> list[str]:
     """Engines x sizes from bench/reasoning.py (older files, with only ours
     and owlrl and no closure comparison, still render)."""
     labels = {engine: label for engine, label, _mark in REASONERS}
     out = ["## Reasoning (`bench/reasoning.py`)", "",
            "Each engine in its own process, runs interleaved in one run. Ours is timed with the domain rules; "
-           "the others for one call on the input (the domain rules and their re-closure, untimed, give the "
-           "closure compared). Peak RSS includes the input; `input RSS` is the process once it has read the input.", "",
-           "| size | input triples | engine | median time (s) | peak RSS (MB) | input RSS (MB) | inferred | "
+           "the others for one call on the input. Closures are compared after the noise filter, with the domain "
+           "rules (applied untimed to the others' closure until nothing new comes) where `rules` says yes, "
+           "without them for every engine where it says no. Peak RSS includes the input; `input RSS` is the "
+           "process once it has read the input.", "",
+           "| size | input triples | engine | median time (s) | peak RSS (MB) | input RSS (MB) | rules | inferred | "
            "closure equal to the reference? | missing (by our rule) | added |",
-           "|---|---|---|---|---|---|---|---|---|---|"]
+           "|---|---|---|---|---|---|---|---|---|---|---|"]
     order = {engine: k for k, (engine, _label, _mark) in enumerate(REASONERS)}
     for r in sorted(rows, key=lambda r: (r["size"], order.get(r["engine"], 9))):
         equal = r.get("closure_equal")
@@ -68,7 +74,8 @@ def reasoning_section(rows) -> list[str]:
         missing = ", ".join(f"{rule} {n:,}" for rule, n in r.get("missing_by_rule", {}).items())
         missing = f"{r['missing']:,}: {missing}" if r.get("missing") else ("0" if "missing" in r else "")
         out.append(f"| {r['size']}x | {r['triples_in']:,} | {labels.get(r['engine'], r['engine'])} | {r['median_s']} | "
-                   f"{r['peak_rss_mb']} | {r.get('rss_input_mb', '')} | {r.get('inferred', r.get('triples_inferred', 0)):,} | "
+                   f"{r['peak_rss_mb']} | {r.get('rss_input_mb', '')} | {_yes(r.get('closure_with_domain_rules'))} | "
+                   f"{r.get('inferred', r.get('triples_inferred', 0)):,} | "
                    f"{verdict} | {missing} | {r.get('added', '') if r.get('added') is None else format(r['added'], ',')} |")
     for size in sorted({r["size"] for r in rows}):
         at = {r["engine"]: r for r in rows if r["size"] == size}
