@@ -270,6 +270,7 @@ def main() -> int:
                    and not (e == "owlrl-turbo" and size > args.turbo_max)]
         mine = bench_size(size, engines, args.reps, {"owlrl", "owlrl-turbo"}, size <= args.rules_max)
         rows += mine
+        write_json(args.out, rows)  # after each size: a run stopped at 100x keeps 1x and 10x
         for r in mine:
             same = "equal to" if r["closure_equal"] else f"DIFFERENT from ({r.get('missing')} missing, {r.get('added')} added)"
             print(f"{size}x {r['engine']}: {r['median_s']} s, {r['peak_rss_mb']} MB, {r['inferred']} inferred, "

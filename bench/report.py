@@ -77,6 +77,10 @@ def reasoning_section(rows) -> list[str]:
                    f"{r['peak_rss_mb']} | {r.get('rss_input_mb', '')} | {_yes(r.get('closure_with_domain_rules'))} | "
                    f"{r.get('inferred', r.get('triples_inferred', 0)):,} | "
                    f"{verdict} | {missing} | {r.get('added', '') if r.get('added') is None else format(r['added'], ',')} |")
+    runs = sorted({r["run"] for r in rows if r.get("run")})
+    if len(runs) > 1:
+        out.append("\nThe sizes come from separate runs (" + "; ".join(runs) + "): compare engines within a size, "
+                   "not figures across sizes.")
     for size in sorted({r["size"] for r in rows}):
         at = {r["engine"]: r for r in rows if r["size"] == size}
         if "kg" not in at:
