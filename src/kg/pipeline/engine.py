@@ -34,11 +34,21 @@ of n links costs what its n²/2 closure triples cost, not n³.
 Terms are interned (one Python object per distinct term) and literals are
 recognised by ``type(term) is Literal``: rdflib's term equality and its
 abstract-class ``isinstance`` checks are what the inner loops spent most of
-their time on.
+their time on. For the same reason the hot joins test whether a conclusion
+is known before they build its premises (most conclusions restate a known
+triple), and compare terms with ``is``, never ``==``.
+
+Memory: the indexes hold a single value as the bare term (a set only from
+two values on), and each derivation is one flat tuple (rule, premise …),
+exposed as the ``(rule, premises)`` mapping ``reason()`` promises by
+:class:`Derivations` (whose ``flat()`` yields the rows without re-packing).
+The domain rules (``kg.pipeline.rules``) read the indexes through
+:class:`GraphView` rather than a copy into an rdflib Graph.
 """
 from __future__ import annotations
 
 from collections import defaultdict, deque
+from collections.abc import Mapping
 from typing import Iterable, Iterator
 
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Literal, URIRef
@@ -66,9 +76,9 @@ UNSUPPORTED = frozenset((
     OWL.AllDisjointClasses, OWL.FunctionalProperty, OWL.InverseFunctionalProperty,
     OWL.IrreflexiveProperty, OWL.AsymmetricProperty, OWL.onClass,
 ))
-CLASS, PROPERTY_KINDS = OWL.Class, (OWL.ObjectProperty, OWL.DatatypeProperty, RDF.Property)
+CLASS, PROPERTY_KINDS = OWL.Class, frozenset((OWL.ObjectProperty, OWL.DatatypeProperty, RDF.Property))
 THING, NOTHING = OWL.Thing, OWL.Nothing
-INTERNED = VOCABULARY + (CLASS, THING, NOTHING) + PROPERTY_KINDS  # compared with ``is``
+INTERNED = VOCABULARY + (CLASS, THING, NOTHING) + tuple(PROPERTY_KINDS)  # compared with ``is``
 # the terms the rules match in predicate position: a graph that talks about
 # them (``ex:p rdfs:subPropertyOf owl:sameAs``) is reasoning about reasoning
 RULE_PREDICATES = frozenset(VOCABULARY) - {NIL, SYMMETRIC, TRANSITIVE}
@@ -155,40 +165,141 @@ class Store:
 
     A triple enters the indexes only when the engine takes it off the agenda,
     so each combination of premises is joined once, when its last premise is
-    processed (the semi-naive strategy)."""
+    processed (the semi-naive strategy).
+
+    In the indexes (subject -> predicate -> objects, predicate -> object ->
+    subjects) a single value is held as the term itself and only two or more
+    as a set: most subjects have one value per predicate and most objects one
+    subject, and an empty-ish set costs 216 bytes where the term costs none.
+    Read them through :meth:`objects`, :meth:`subjects`, :meth:`pairs`."""
 
     def __init__(self) -> None:
         self.triples: set[Triple] = set()
-        self.sp: dict[Node, dict[Node, set[Node]]] = defaultdict(lambda: defaultdict(set))
-        self.po: dict[Node, dict[Node, set[Node]]] = defaultdict(lambda: defaultdict(set))
+        self.sp: dict[Node, dict[Node, Node | set[Node]]] = {}
+        self.po: dict[Node, dict[Node, Node | set[Node]]] = {}
 
     def add(self, t: Triple) -> bool:
-        if t in self.triples:
-            return False
-        self.triples.add(t)
-        return True
+        triples = self.triples
+        n = len(triples)
+        triples.add(t)
+        return len(triples) != n
 
     def index(self, t: Triple) -> None:
+        # _put twice, spelled out: this runs once for every triple
         s, p, o = t
-        self.sp[s][p].add(o)
-        self.po[p][o].add(s)
-
-    def objects(self, s: Node, p: Node) -> set[Node]:
         by_p = self.sp.get(s)
-        return by_p.get(p, set()) if by_p else set()
-
-    def subjects(self, p: Node, o: Node) -> set[Node]:
+        if by_p is None:
+            self.sp[s] = {p: o}
+        else:
+            held = by_p.get(p)
+            if held is None:
+                by_p[p] = o
+            elif type(held) is set:
+                held.add(o)
+            elif held is not o:
+                by_p[p] = {held, o}
         by_o = self.po.get(p)
-        return by_o.get(o, set()) if by_o else set()
+        if by_o is None:
+            self.po[p] = {o: s}
+        else:
+            held = by_o.get(o)
+            if held is None:
+                by_o[o] = s
+            elif type(held) is set:
+                held.add(s)
+            elif held is not s:
+                by_o[o] = {held, s}
+
+    def objects(self, s: Node, p: Node):
+        """The objects of (s, p): a set, or a tuple of one (or none)."""
+        by_p = self.sp.get(s)
+        return _values(by_p.get(p)) if by_p else ()
+
+    def subjects(self, p: Node, o: Node):
+        by_o = self.po.get(p)
+        return _values(by_o.get(o)) if by_o else ()
 
     def pairs(self, p: Node) -> Iterator[tuple[Node, Node]]:
         for o, subjects in list(self.po.get(p, {}).items()):
-            for s in list(subjects):
-                yield s, o
+            if type(subjects) is set:
+                for s in list(subjects):
+                    yield s, o
+            else:
+                yield subjects, o
 
     def value(self, s: Node, p: Node) -> Node | None:
         values = self.objects(s, p)
         return next(iter(values)) if values else None
+
+
+class GraphView:
+    """A :class:`Store`'s processed triples as rdflib's SPARQL evaluator
+    reads a graph: ``triples((s, p, o))`` with None as a wildcard, and ``in``."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def __contains__(self, t: Triple) -> bool:
+        return t in self.store.triples
+
+    def triples(self, pattern) -> Iterator[Triple]:
+        s, p, o = pattern
+        st = self.store
+        if p is None:
+            for s2, by_p in list(st.sp.items()) if s is None else [(s, st.sp.get(s) or {})]:
+                for p2 in list(by_p):
+                    yield from self._with(s2, p2, o)
+        elif s is not None:
+            yield from self._with(s, p, o)
+        elif o is not None:
+            for s2 in list(st.subjects(p, o)):
+                yield s2, p, o
+        else:
+            for s2, o2 in st.pairs(p):
+                yield s2, p, o2
+
+    def _with(self, s, p, o) -> Iterator[Triple]:
+        for o2 in list(self.store.objects(s, p)):
+            if o is None or o2 == o:
+                yield s, p, o2
+
+
+def _values(held):
+    if held is None:
+        return ()
+    return held if type(held) is set else (held,)
+
+
+class Derivations(Mapping):
+    """The engine's derivations as the mapping ``reason()`` promises:
+    triple -> (rule name, premises). The engine keeps each as one flat tuple
+    (rule, premise, premise …), a tuple less per derived triple (about
+    100 MB at 100x); :meth:`flat` yields them so, without the copy."""
+
+    def __init__(self, flat: dict) -> None:
+        self._flat = flat
+
+    def __getitem__(self, t):
+        row = self._flat[t]
+        return row[0], row[1:]
+
+    def get(self, t, default=None):
+        row = self._flat.get(t)
+        return default if row is None else (row[0], row[1:])
+
+    def __contains__(self, t) -> bool:
+        return t in self._flat
+
+    def __iter__(self):
+        return iter(self._flat)
+
+    def __len__(self) -> int:
+        return len(self._flat)
+
+    def flat(self) -> Iterator[tuple]:
+        """(triple, rule, premise, premise …) for every derived triple."""
+        for t, row in self._flat.items():
+            yield (t,) + row
 
 
 class Engine:
@@ -196,7 +307,9 @@ class Engine:
 
     def __init__(self) -> None:
         self.store = Store()
-        self.why: dict[Triple, tuple[str, tuple[Triple, ...]]] = {}
+        self._triples = self.store.triples
+        # triple -> (rule, premise, premise …), flat; Derivations reads it
+        self.why: dict[Triple, tuple] = {}
         self._agenda: deque[Triple] = deque()
         # link predicate -> [(chain property, list head, chain, position)];
         # None when a chain axiom or list cell arrived since it was built
@@ -209,11 +322,20 @@ class Engine:
         # one object per distinct term, so that set and dict look-ups succeed
         # on identity instead of calling rdflib's (slow) term equality
         self._terms: dict[Node, Node] = {term: term for term in INTERNED}
+        restriction = self._restriction_schema
+        self._handlers = {
+            TYPE: self._typed, SUB_CLASS: self._sub_class, SUB_PROP: self._sub_property,
+            DOMAIN: self._domain_range_schema, RANGE: self._domain_range_schema,
+            EQ_CLASS: self._equivalent_class, EQ_PROP: self._equivalent_property,
+            INVERSE: self._inverse_schema, CHAIN: self._chain_schema,
+            HAS_VALUE: restriction, ON_PROP: restriction, SAME_AS: self._same_as,
+        }
 
     # ------------------------------------------------------------ public
     def intern(self, t: Triple) -> Triple:
-        terms = self._terms
-        return tuple(terms.setdefault(term, term) for term in t)
+        put = self._terms.setdefault
+        s, p, o = t
+        return put(s, s), put(p, p), put(o, o)
 
     def assert_triples(self, triples: Iterable[Triple]) -> None:
         for t in triples:
@@ -238,18 +360,22 @@ class Engine:
             return False
         if (p is TYPE and type(s) is Literal and _is_datatype(o)) or type(p) is Literal:
             return False
-        if t in self.store.triples:
+        triples = self._triples
+        n = len(triples)
+        triples.add(t)
+        if len(triples) == n:
             return False
-        self.store.add(t)
-        self.why[t] = (rule, premises)
+        self.why[t] = (rule,) + premises  # one tuple, not two: see Derivations
         self._agenda.append(t)
         return True
 
     def run(self) -> int:
         """Process the agenda to a fixpoint; returns triples derived."""
         before = len(self.why)
-        while self._agenda:
-            self._fire(self._agenda.popleft())
+        agenda, fire = self._agenda, self._fire
+        pop = agenda.popleft
+        while agenda:
+            fire(pop())
         return len(self.why) - before
 
     # ------------------------------------------------------------ dispatch
@@ -266,7 +392,7 @@ class Engine:
                 for prop, head in list(self.store.pairs(CHAIN)):
                     self._chain_schema((prop, CHAIN, head))
         self._properties(t)
-        handler = self._schema_handlers.get(p)
+        handler = self._handlers.get(p)
         if handler is not None:
             handler(t)
         if self._has_same_as and p is not SAME_AS and (
@@ -279,53 +405,74 @@ class Engine:
         restriction on it …): run again the triples whose object it is, so
         that the typings derive() left out are derived and followed."""
         self._thing_used = True
-        about = [(s, p, THING) for p, by_o in list(self.store.po.items()) for s in list(by_o.get(THING, ()))]
+        about = [(s, p, THING) for p in list(self.store.po) for s in list(self.store.subjects(p, THING))]
         for t in about:
             self._fire(t)
         for c in list(self.store.subjects(TYPE, CLASS)):
             self._scm_cls((c, TYPE, CLASS))
 
-    @property
-    def _schema_handlers(self) -> dict:
-        handlers = self.__dict__.get("_handlers")
-        if handlers is None:
-            restriction = self._restriction_schema
-            handlers = self.__dict__["_handlers"] = {
-                TYPE: self._typed, SUB_CLASS: self._sub_class, SUB_PROP: self._sub_property,
-                DOMAIN: self._domain_range_schema, RANGE: self._domain_range_schema,
-                EQ_CLASS: self._equivalent_class, EQ_PROP: self._equivalent_property,
-                INVERSE: self._inverse_schema, CHAIN: self._chain_schema,
-                HAS_VALUE: restriction, ON_PROP: restriction, SAME_AS: self._same_as,
-            }
-        return handlers
-
     # ------------------------------------------------------------ prp-*: a data triple meets the schema
     def _properties(self, t: Triple) -> None:
+        # the hottest code: every triple passes here, so the index look-ups
+        # are spelled out instead of going through Store.objects/subjects
         s, p, o = t
-        st = self.store
-        for c in st.objects(p, DOMAIN):
-            self.derive((s, TYPE, c), "prp-dom", ((p, DOMAIN, c), t))
-        for c in st.objects(p, RANGE):
-            self.derive((o, TYPE, c), "prp-rng", ((p, RANGE, c), t))
-        types = st.objects(p, TYPE)
-        if SYMMETRIC in types:
-            self.derive((o, p, s), "prp-symp", ((p, TYPE, SYMMETRIC), t))
-        if TRANSITIVE in types:
-            self._transitive_step(t)
-        for q in st.objects(p, INVERSE):
-            self.derive((o, q, s), "prp-inv1", ((p, INVERSE, q), t))
-        for q in st.subjects(INVERSE, p):
-            self.derive((o, q, s), "prp-inv2", ((q, INVERSE, p), t))
-        for q in st.objects(p, SUB_PROP):
-            self.derive((s, q, o), "prp-spo1", ((p, SUB_PROP, q), t))
-        for q in st.objects(p, EQ_PROP):
-            self.derive((s, q, o), "prp-eqp1", ((p, EQ_PROP, q), t))
-        for q in st.subjects(EQ_PROP, p):
-            self.derive((s, q, o), "prp-eqp2", ((q, EQ_PROP, p), t))
-        for c in st.subjects(ON_PROP, p):
-            if o in st.objects(c, HAS_VALUE):
-                self.derive((s, TYPE, c), "cls-hv2", ((c, HAS_VALUE, o), (c, ON_PROP, p), t))
-        self._chains_through(t)
+        st, derive, known = self.store, self.derive, self._triples
+        schema = st.sp.get(p)
+        if schema:
+            get = schema.get
+            held = get(DOMAIN)
+            if held is not None:
+                # most conclusions are known already (a subject's every triple
+                # gives its domain's type): test before building premises
+                for c in _values(held):
+                    if (s, TYPE, c) not in known:
+                        derive((s, TYPE, c), "prp-dom", ((p, DOMAIN, c), t))
+            held = get(RANGE)
+            if held is not None:
+                for c in _values(held):
+                    if (o, TYPE, c) not in known:
+                        derive((o, TYPE, c), "prp-rng", ((p, RANGE, c), t))
+            held = get(TYPE)
+            if held is not None:
+                # ``is``, not ``in`` a tuple: rdflib's == is slow Python
+                single = type(held) is not set
+                if held is SYMMETRIC or (not single and SYMMETRIC in held):
+                    derive((o, p, s), "prp-symp", ((p, TYPE, SYMMETRIC), t))
+                if held is TRANSITIVE or (not single and TRANSITIVE in held):
+                    self._transitive_step(t)
+            held = get(INVERSE)
+            if held is not None:
+                for q in _values(held):
+                    derive((o, q, s), "prp-inv1", ((p, INVERSE, q), t))
+            # p's reflexive sub- and equivalent property (scm-op) restate t
+            held = get(SUB_PROP)
+            if held is not None:
+                for q in _values(held):
+                    if q is not p and (s, q, o) not in known:
+                        derive((s, q, o), "prp-spo1", ((p, SUB_PROP, q), t))
+            held = get(EQ_PROP)
+            if held is not None:
+                for q in _values(held):
+                    if q is not p:
+                        derive((s, q, o), "prp-eqp1", ((p, EQ_PROP, q), t))
+        po = st.po
+        by_o = po.get(INVERSE)
+        if by_o:
+            for q in _values(by_o.get(p)):
+                derive((o, q, s), "prp-inv2", ((q, INVERSE, p), t))
+        by_o = po.get(EQ_PROP)
+        if by_o:
+            for q in _values(by_o.get(p)):
+                if q is not p:
+                    derive((s, q, o), "prp-eqp2", ((q, EQ_PROP, p), t))
+        by_o = po.get(ON_PROP)
+        if by_o:
+            for c in _values(by_o.get(p)):
+                if o in st.objects(c, HAS_VALUE):
+                    derive((s, TYPE, c), "cls-hv2", ((c, HAS_VALUE, o), (c, ON_PROP, p), t))
+        links = self._chain_links
+        if links is None or p in links:
+            self._chains_through(t)
 
     def _transitive_step(self, t: Triple) -> None:
         """prp-trp in its left-linear form: T(w, z) from T(w, s) and a base
@@ -401,9 +548,10 @@ class Engine:
     # ------------------------------------------------------------ cax-*, cls-hv1: a typed individual
     def _typed(self, t: Triple) -> None:
         x, _, c = t
-        st = self.store
+        st, known = self.store, self._triples
         for d in st.objects(c, SUB_CLASS):
-            self.derive((x, TYPE, d), "cax-sco", ((c, SUB_CLASS, d), t))
+            if d is not c and (x, TYPE, d) not in known:
+                self.derive((x, TYPE, d), "cax-sco", ((c, SUB_CLASS, d), t))
         for d in st.objects(c, EQ_CLASS):
             self.derive((x, TYPE, d), "cax-eqc1", ((c, EQ_CLASS, d), t))
         for d in st.subjects(EQ_CLASS, c):
@@ -461,9 +609,10 @@ class Engine:
         c1, _, c2 = t
         if c1 is c2:  # scm-cls's reflexive triple: every rule would restate its premise
             return
-        st = self.store
+        st, known = self.store, self._triples
         for x in list(st.subjects(TYPE, c1)):
-            self.derive((x, TYPE, c2), "cax-sco", (t, (x, TYPE, c1)))
+            if (x, TYPE, c2) not in known:
+                self.derive((x, TYPE, c2), "cax-sco", (t, (x, TYPE, c1)))
         self._schema_order(t, EQ_CLASS, "scm-sco", "scm-eqc2")
         for p in list(st.subjects(DOMAIN, c1)):
             self.derive((p, DOMAIN, c2), "scm-dom1", ((p, DOMAIN, c1), t))
@@ -492,9 +641,10 @@ class Engine:
         if p1 is p2:  # scm-op's reflexive triple: a premise of scm-hv only
             self._scm_hv_for(p1)
             return
-        st = self.store
+        st, known = self.store, self._triples
         for s, o in list(st.pairs(p1)):
-            self.derive((s, p2, o), "prp-spo1", (t, (s, p1, o)))
+            if (s, p2, o) not in known:
+                self.derive((s, p2, o), "prp-spo1", (t, (s, p1, o)))
         self._schema_order(t, EQ_PROP, "scm-spo", "scm-eqp2")
         for c in list(st.objects(p2, DOMAIN)):
             self.derive((p1, DOMAIN, c), "scm-dom2", ((p2, DOMAIN, c), t))
@@ -516,14 +666,19 @@ class Engine:
 
     def _domain_range_schema(self, t: Triple) -> None:
         p, kind, c = t
-        st = self.store
-        rule = "prp-dom" if kind == DOMAIN else "prp-rng"
+        st, known = self.store, self._triples
+        domain = kind is DOMAIN
+        rule = "prp-dom" if domain else "prp-rng"
+        # a domain or range that arrives late (scm-dom1 …) mostly restates
+        # types already derived: test before building premises
         for s, o in list(st.pairs(p)):
-            self.derive((s if kind == DOMAIN else o, TYPE, c), rule, (t, (s, p, o)))
-        scm = "scm-dom1" if kind == DOMAIN else "scm-rng1"
+            x = s if domain else o
+            if (x, TYPE, c) not in known:
+                self.derive((x, TYPE, c), rule, (t, (s, p, o)))
+        scm = "scm-dom1" if domain else "scm-rng1"
         for d in list(st.objects(c, SUB_CLASS)):
             self.derive((p, kind, d), scm, (t, (c, SUB_CLASS, d)))
-        scm = "scm-dom2" if kind == DOMAIN else "scm-rng2"
+        scm = "scm-dom2" if domain else "scm-rng2"
         for p0 in list(st.subjects(SUB_PROP, p)):
             self.derive((p0, kind, c), scm, (t, (p0, SUB_PROP, p)))
 
@@ -566,11 +721,11 @@ class Engine:
         for z in list(self.store.objects(y, SAME_AS)):
             if z != x:
                 self.derive((x, SAME_AS, z), "eq-trans", (t, (y, SAME_AS, z)))
-        for p, objects in list(self.store.sp.get(x, {}).items()):
-            for o in list(objects):
+        for p in list(self.store.sp.get(x, ())):
+            for o in list(self.store.objects(x, p)):
                 self.derive((y, p, o), "eq-rep-s", (t, (x, p, o)))
-        for p, by_o in list(self.store.po.items()):
-            for s in list(by_o.get(x, ())):
+        for p in list(self.store.po):
+            for s in list(self.store.subjects(p, x)):
                 self.derive((s, p, y), "eq-rep-o", (t, (s, p, x)))
         for s, o in list(self.store.pairs(x)):
             self.derive((s, y, o), "eq-rep-p", (t, (s, x, o)))

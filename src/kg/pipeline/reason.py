@@ -3,22 +3,35 @@
 The result holds only what is new (not asserted) and not noise
 (``kg.noise``), and for every inferred triple the rule and premises that
 produced it, which ``kg.explain`` turns into a derivation tree.
+
+:class:`Inference` (what :func:`reason` returns):
+
+- ``inferred``: a set of rdflib triples, the new ones without noise;
+- ``why``: a read-only mapping, triple -> (rule name, premises), for every
+  triple the engine derived (noise included; empty for owlrl). From our
+  engine it is a :class:`kg.pipeline.engine.Derivations`, which also has
+  ``why.flat()``: (triple, rule, premise, premise …) for each derived triple,
+  as the engine stores them, with no tuple made per row beyond that one;
+- ``closure``: everything that holds, noise included (``in`` and iteration;
+  a set);
+- ``rounds``, ``engine`` ("kg", or "owlrl" for the fallback).
 """
 from __future__ import annotations
 
 import gc
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from kg.errors import KgError
 from kg.pipeline.noise import is_noise
-from kg.pipeline.engine import Engine, unsupported_constructs
+from kg.pipeline.engine import Derivations, Engine, GraphView, unsupported_constructs
 from kg.pipeline.rules import Rule
 
 
 @dataclass
 class Inference:
     inferred: set = field(default_factory=set)
-    why: dict = field(default_factory=dict)  # triple -> (rule name, premises)
+    why: Mapping = field(default_factory=dict)  # triple -> (rule name, premises)
     rounds: int = 0
     engine: str = "kg"
     closure: set = field(default_factory=set)  # everything that holds, noise too: for kg.pipeline.consistency
@@ -49,21 +62,24 @@ def _reason(asserted: set, rules: list[Rule], progress=None) -> Inference:
             return engine.store.triples
         return ((s, predicate, o) for s, o in engine.store.pairs(predicate))
 
+    view = GraphView(engine.store)
     rounds = 0
     while True:
         rounds += 1
         engine.run()
         added = 0
         for rule in rules:
-            for conclusion, premises in rule.matches(triples_with):
+            found = rule.matches_in(view) if rule.predicates is not None else rule.matches(triples_with)
+            for conclusion, premises in found:
                 premises = tuple(engine.intern(t) for t in premises)
                 added += engine.derive(engine.intern(conclusion), f"rules/{rule.path.name}", premises)
         if progress:
             progress(f"round {rounds}: {len(engine.why)} derived")
         if not added:
             break
-    inferred = {t for t in engine.why if t not in asserted and not is_noise(t)}
-    return Inference(inferred, engine.why, rounds, closure=engine.store.triples)
+    # engine.why holds only triples that were not known, the asserted included
+    inferred = {t for t in engine.why if not is_noise(t)}
+    return Inference(inferred, Derivations(engine.why), rounds, closure=engine.store.triples)
 
 
 def _reason_with_owlrl(asserted: set, rules: list[Rule], progress=None) -> Inference:

@@ -34,6 +34,15 @@ class Rule:
         for predicate in self.predicates if self.predicates is not None else (None,):
             for t in triples_with(predicate):
                 graph.add(t)
+        return self.matches_in(graph)
+
+    def matches_in(self, graph) -> list[tuple[tuple, tuple]]:
+        """(conclusion, premises) for every solution over ``graph``: an rdflib
+        Graph, or any object with rdflib's ``triples((s, p, o))`` (None a
+        wildcard; constant predicates only, so no property paths) and ``in``
+        for a triple. The reasoner passes a view of its own indexes, which
+        copies nothing (a Graph of the rule's triples cost more than the
+        rule)."""
         algebra = self.query.algebra
         positive = _positive_patterns(algebra.p)
         results = []
