@@ -125,7 +125,8 @@ def builds_section(data) -> list[str]:
     for r in runs:
         if "before" in r:
             out.append(_build_row(r["size"], f"before ({r['before']['code']})", r["before"]))
-        out.append(_build_row(r["size"], "after" if "before" in r else "this", r))
+        after = "after" if "before" in r else "this"
+        out.append(_build_row(r["size"], f"{after} ({r['note']})" if "note" in r else after, r))
     for r in runs:
         if "owlrl_closure_s" in r:
             out += ["", f"At {r['size']}x plain owlrl's closure alone took {r['owlrl_closure_s']} s in the same run: "
