@@ -35,9 +35,7 @@ class Pauser:
                 if self.light_running:
                     self._pause(ticket.worker)
             else:
-                self.light_running += 1
-                for heavy in self.heavy_running:
-                    self._pause(heavy.worker)
+                self._light_begins()
 
     def end(self, ticket: Ticket) -> None:
         """Once per ticket, whichever path comes first."""
@@ -49,25 +47,30 @@ class Pauser:
                 self.heavy_running.discard(ticket)
                 self._resume(ticket.worker)
             else:
-                self.light_running -= 1
-                if not self.light_running:
-                    for heavy in self.heavy_running:
-                        self._resume(heavy.worker)
+                self._light_ends()
 
     def foreground_begin(self) -> None:
-        """The web server starts answering a request itself: heavy queries wait meanwhile."""
+        """The web server starts answering a request itself: heavy queries
+        wait meanwhile, as for a light client's query."""
         with self.lock:
-            self.light_running += 1
-            for heavy in self.heavy_running:
-                self._pause(heavy.worker)
+            self._light_begins()
 
     def foreground_end(self) -> None:
         """Once for each :meth:`foreground_begin`."""
         with self.lock:
-            self.light_running -= 1
-            if not self.light_running:
-                for heavy in self.heavy_running:
-                    self._resume(heavy.worker)
+            self._light_ends()
+
+    # ------------------------------------------------------------ under the lock
+    def _light_begins(self) -> None:
+        self.light_running += 1
+        for heavy in self.heavy_running:
+            self._pause(heavy.worker)
+
+    def _light_ends(self) -> None:
+        self.light_running -= 1
+        if not self.light_running:
+            for heavy in self.heavy_running:
+                self._resume(heavy.worker)
 
     def _pause(self, worker) -> None:
         if worker not in self.paused and worker.signal(signal.SIGSTOP):
