@@ -95,7 +95,6 @@ def _build(force: bool, progress, out: Path) -> BuildResult:
         "reasoning_rounds": inference.rounds,
         "timings": timings,
     }
-    del asserted
     _write_atomically(out, graphs, inference, manifest, stage, text)
     return BuildResult(manifest, True)
 
@@ -167,7 +166,7 @@ def _derivations(inference) -> dict:
 def _write_atomically(out: Path, graphs: Graphs, inference, manifest: dict, stage, text: TermText) -> None:
     out.mkdir(parents=True, exist_ok=True)
     tmp = {name: out / f".{name}.tmp" for name in (ARTEFACT, DERIVATIONS, MANIFEST)}
-    named = [(iri, triples) for iri, triples in graphs.named.items()] + [(INFERRED, inference.inferred)]
+    named = [*graphs.named.items(), (INFERRED, inference.inferred)]
     with open(tmp[ARTEFACT], "w", encoding="utf-8", errors="replace", newline="\n") as handle:
         write_nquads(handle, named, text)
     with open(tmp[DERIVATIONS], "w", encoding="utf-8", newline="\n") as handle:

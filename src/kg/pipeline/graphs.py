@@ -114,9 +114,11 @@ class Graphs:
     def __init__(self) -> None:
         self.named: dict[URIRef, TripleSet] = {}
         self.prefixes: dict[str, str] = {}
+        self._asserted: set | None = None
 
     def add_graph(self, iri: URIRef, triples: set, prefixes: dict[str, str]) -> None:
         self.named[iri] = TripleSet(triples)
+        self._asserted = None
         for prefix, namespace in prefixes.items():
             self.prefixes.setdefault(prefix, namespace)
 
@@ -134,11 +136,13 @@ class Graphs:
         return len(self.asserted())
 
     def asserted(self) -> set:
-        """Every triple of every graph: what the reasoner starts from."""
-        out = set()
-        for triples in self.named.values():
-            out |= triples.triples_set
-        return out
+        """Every triple of every graph: what the reasoner starts from and the
+        checks' index holds (made once: the build asks for it from both)."""
+        if self._asserted is None:
+            self._asserted = set()
+            for triples in self.named.values():
+                self._asserted |= triples.triples_set
+        return self._asserted
 
     def index(self) -> TripleIndex:
         """All graphs' triples, indexed for the non-SHACL checks."""
