@@ -49,6 +49,8 @@ def test_each_kind_of_inconsistency_is_found_by_its_rule(rule):
     triples, closure = closure_of(PLANTED[rule])
     found = inconsistencies(closure)
     assert {i.rule for i in found} == {rule}, found
+    inference = reason(triples, [])  # as the build reads them: through the engine's index
+    assert inconsistencies(inference.closure, inference.index) == found
     graph = Graph()
     for t in triples:
         graph.add(t)

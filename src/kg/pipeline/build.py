@@ -76,7 +76,7 @@ def _build(force: bool, progress, out: Path) -> BuildResult:
     progress("reason: OWL 2 RL closure and domain rules")
     asserted = graphs.asserted()
     inference = reason(asserted, rules, progress=lambda m: progress(f"reason: {m}"))
-    problems = problem_lines(inconsistencies(inference.closure), graphs, by_graph, inference.why)
+    problems = problem_lines(inconsistencies(inference.closure, inference.index), graphs, by_graph, inference.why)
     if problems:
         raise ValidationFailed(problems)
     stage("reason")

@@ -27,6 +27,7 @@ from kg.pipeline.rules import load_rules
 from kg.terms import short
 
 TYPE, SAME_AS = RDF.type, OWL.sameAs
+_MEMBERS = object()  # the key under which rdf:type is indexed by class (class -> members)
 
 
 @dataclass(frozen=True)
@@ -37,31 +38,45 @@ class Inconsistency:
 
 
 class Closure:
-    """The closure indexed for the checks: by predicate, and by subject for
-    the few predicates a check asks about (built on first use: most graphs
-    have none of the vocabulary these rules need)."""
+    """The closure indexed for the checks. ``index``: the closure already
+    indexed by the caller (the engine's store: ``pairs(p)``, ``objects(s, p)``,
+    ``subjects(p, o)``), read as it is; without one, one pass over
+    ``triples`` sorts them by predicate, and a predicate's subject index is
+    made the first time a check asks (most graphs have none of the
+    vocabulary these rules need)."""
 
-    def __init__(self, triples):
-        self.by_p = defaultdict(list)
-        for s, p, o in triples:
-            self.by_p[p].append((s, o))
+    def __init__(self, triples, index=None):
+        self._index = index
+        self._by_p: dict = {}
+        if index is None:
+            self._by_p = defaultdict(list)
+            for s, p, o in triples:
+                self._by_p[p].append((s, o))
+            self._by_p[_MEMBERS] = [(c, x) for x, c in self._by_p.get(TYPE, ())]
         self._by_s: dict = {}
-        self._members: dict | None = None
+
+    def by_p(self, p) -> list:
+        if self._index is None:
+            return self._by_p.get(p, [])
+        found = self._by_p.get(p)
+        if found is None:
+            found = self._by_p[p] = list(self._index.pairs(p))
+        return found
 
     def objects(self, s, p) -> set:
+        if self._index is not None:
+            return set(self._index.objects(s, p))
         index = self._by_s.get(p)
         if index is None:
             index = self._by_s[p] = defaultdict(set)
-            for subject, o in self.by_p.get(p, ()):
+            for subject, o in self.by_p(p):
                 index[subject].add(o)
         return index.get(s, set())
 
     def instances(self, c) -> set:
-        if self._members is None:
-            self._members = defaultdict(set)
-            for x, klass in self.by_p.get(TYPE, ()):
-                self._members[klass].add(x)
-        return self._members.get(c, set())
+        if self._index is not None:
+            return set(self._index.subjects(TYPE, c))
+        return self.objects(c, _MEMBERS)
 
     def items(self, head) -> list:
         """An rdf:List's members (stopping at a cycle or a missing cell)."""
@@ -73,8 +88,9 @@ class Closure:
         return out
 
 
-def inconsistencies(triples) -> list[Inconsistency]:
-    closure = Closure(triples)
+def inconsistencies(triples, index=None) -> list[Inconsistency]:
+    """``index``: see :class:`Closure` (e.g. :attr:`kg.pipeline.reason.Inference.index`)."""
+    closure = Closure(triples, index)
     found = []
     for check in (_classes, _equality, _properties, _cardinalities):
         found += check(closure)
@@ -92,9 +108,9 @@ def _classes(g: Closure):
 
 
 def _disjoint_class_pairs(g: Closure):
-    for c1, c2 in g.by_p[OWL.disjointWith]:
+    for c1, c2 in g.by_p(OWL.disjointWith):
         yield "cax-dw", c1, c2, (c1, OWL.disjointWith, c2)
-    for c1, c2 in g.by_p[OWL.complementOf]:
+    for c1, c2 in g.by_p(OWL.complementOf):
         yield "cls-com", c1, c2, (c1, OWL.complementOf, c2)
     for axiom in g.instances(OWL.AllDisjointClasses):
         for members in g.objects(axiom, OWL.members):
@@ -103,7 +119,7 @@ def _disjoint_class_pairs(g: Closure):
 
 
 def _equality(g: Closure):
-    for x, y in g.by_p[OWL.differentFrom]:
+    for x, y in g.by_p(OWL.differentFrom):
         if x != y and (y in g.objects(x, SAME_AS) or x in g.objects(y, SAME_AS)):
             yield Inconsistency("eq-diff1", f"{short(x)} is owl:sameAs and owl:differentFrom {short(y)}",
                                 ((x, OWL.differentFrom, y), (x, SAME_AS, y)))
@@ -118,17 +134,17 @@ def _equality(g: Closure):
 
 def _properties(g: Closure):
     for p in g.instances(OWL.IrreflexiveProperty):
-        for x, y in g.by_p[p]:
+        for x, y in g.by_p(p):
             if x == y:
                 yield Inconsistency("prp-irp", f"{short(x)} {short(p)} itself, and {short(p)} is irreflexive",
                                     ((p, TYPE, OWL.IrreflexiveProperty), (x, p, x)))
     for p in g.instances(OWL.AsymmetricProperty):
-        for x, y in g.by_p[p]:
+        for x, y in g.by_p(p):
             if x in g.objects(y, p):
                 yield Inconsistency("prp-asyp", f"{short(x)} and {short(y)} {short(p)} each other, and it is asymmetric",
                                     ((p, TYPE, OWL.AsymmetricProperty), (x, p, y), (y, p, x)))
     for p1, p2, axiom in _disjoint_property_pairs(g):
-        for x, y in g.by_p[p1]:
+        for x, y in g.by_p(p1):
             if y in g.objects(x, p2):
                 yield Inconsistency("prp-pdw" if axiom[1] == OWL.propertyDisjointWith else "prp-adp",
                                     f"{short(x)} {short(p1)} and {short(p2)} {short(y)}, and they are disjoint",
@@ -137,7 +153,7 @@ def _properties(g: Closure):
 
 
 def _disjoint_property_pairs(g: Closure):
-    for p1, p2 in g.by_p[OWL.propertyDisjointWith]:
+    for p1, p2 in g.by_p(OWL.propertyDisjointWith):
         yield p1, p2, (p1, OWL.propertyDisjointWith, p2)
     for axiom in g.instances(OWL.AllDisjointProperties):
         for members in g.objects(axiom, OWL.members):
@@ -146,7 +162,7 @@ def _disjoint_property_pairs(g: Closure):
 
 
 def _negative_assertions(g: Closure):
-    for x, i1 in g.by_p[OWL.sourceIndividual]:
+    for x, i1 in g.by_p(OWL.sourceIndividual):
         for p in g.objects(x, OWL.assertionProperty):
             for kind, rule in ((OWL.targetIndividual, "prp-npa1"), (OWL.targetValue, "prp-npa2")):
                 for i2 in g.objects(x, kind):
@@ -158,7 +174,7 @@ def _negative_assertions(g: Closure):
 def _cardinalities(g: Closure):
     """cls-maxc1, and cls-maxqc1/2 (on a class, or on owl:Thing)."""
     for kind in (OWL.maxCardinality, OWL.maxQualifiedCardinality):
-        for x, n in g.by_p[kind]:
+        for x, n in g.by_p(kind):
             if str(n) != "0":
                 continue
             classes = g.objects(x, OWL.onClass) if kind == OWL.maxQualifiedCardinality else {None}
@@ -207,4 +223,4 @@ def check(dataset, by_graph) -> list[str]:
     """For ``kg validate``: reason as ``kg build`` does, then check."""
     asserted = {(s, p, o) for s, p, o, _g in dataset.quads()}
     inference = reason(asserted, load_rules())
-    return problem_lines(inconsistencies(inference.closure), dataset, by_graph, inference.why)
+    return problem_lines(inconsistencies(inference.closure, inference.index), dataset, by_graph, inference.why)

@@ -14,6 +14,8 @@ produced it, which ``kg.explain`` turns into a derivation tree.
   as the engine stores them, with no tuple made per row beyond that one;
 - ``closure``: everything that holds, noise included (``in`` and iteration;
   a set);
+- ``index``: the closure indexed (``pairs(p)``, ``objects(s, p)``,
+  ``subjects(p, o)``): the engine's store (None from owlrl);
 - ``rounds``, ``engine`` ("kg", or "owlrl" for the fallback).
 """
 from __future__ import annotations
@@ -35,6 +37,7 @@ class Inference:
     rounds: int = 0
     engine: str = "kg"
     closure: set = field(default_factory=set)  # everything that holds, noise too: for kg.pipeline.consistency
+    index: object = None  # the engine's Store: the closure by predicate, for kg.pipeline.consistency
 
 
 def reason(asserted: set, rules: list[Rule], progress=None) -> Inference:
@@ -79,7 +82,8 @@ def _reason(asserted: set, rules: list[Rule], progress=None) -> Inference:
             break
     # engine.why holds only triples that were not known, the asserted included
     inferred = {t for t in engine.why if not is_noise(t)}
-    return Inference(inferred, Derivations(engine.why), rounds, closure=engine.store.triples)
+    return Inference(inferred, Derivations(engine.why), rounds, closure=engine.store.triples,
+                     index=engine.store)
 
 
 def _reason_with_owlrl(asserted: set, rules: list[Rule], progress=None) -> Inference:
