@@ -41,7 +41,7 @@ def test_nquads_lines_are_rdflibs():
 def test_derivation_rows_are_json_dumps_rows():
     rows = [((S, P, o), ("prp-dom", [(S, P, AWKWARD[1]), (B, P, S)])) for o in AWKWARD] + [((S, P, B), ("owlrl", ()))]
     mine = io.StringIO()
-    write_derivations(mine, rows, TermText())
+    write_derivations(mine, [(t, rule, *premises) for t, (rule, premises) in rows], TermText())
     expected = "".join(json.dumps({"t": nt(t), "rule": rule, "premises": [nt(p) for p in premises]}) + "\n"
                        for t, (rule, premises) in rows)
     assert mine.getvalue() == expected

@@ -15,8 +15,11 @@ class InputError(KgError):
     """A source file of the build is unreadable or malformed."""
 
     def __init__(self, path, line: int, col: int, message: str):
-        self.path, self.line, self.col = str(path), line, col
+        self.path, self.line, self.col, self.message = str(path), line, col, message
         super().__init__(f"{self.path}:{line}:{col}: {message}")
+
+    def __reduce__(self):  # pickled whole (the build hands errors between processes)
+        return type(self), (self.path, self.line, self.col, self.message)
 
 
 class ValidationFailed(KgError):
@@ -25,6 +28,9 @@ class ValidationFailed(KgError):
     def __init__(self, lines: list[str]):
         self.lines = lines
         super().__init__("\n".join(lines))
+
+    def __reduce__(self):
+        return type(self), (self.lines,)
 
 
 class QueryError(KgError):
@@ -70,6 +76,9 @@ class QueryTimeout(KgError):
         self.retry_after = retry_after
         super().__init__(message)
 
+    def __reduce__(self):
+        return type(self), (str(self), self.retry_after)
+
 
 class TooManyRequests(KgError):
     """A client over its request budget, or with a query already running."""
@@ -79,6 +88,9 @@ class TooManyRequests(KgError):
     def __init__(self, message: str, retry_after: int = 1):
         self.retry_after = retry_after
         super().__init__(message)
+
+    def __reduce__(self):
+        return type(self), (str(self), self.retry_after)
 
 
 class EngineFailure(KgError):

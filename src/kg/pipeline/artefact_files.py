@@ -62,13 +62,13 @@ def write_nquads(handle, graphs, text: TermText) -> None:
 
 
 def write_derivations(handle, rows, text: TermText) -> None:
-    """``rows``: (triple, (rule, premises)) pairs; a line each, as
+    """``rows``: (triple, rule, premise, premise …) tuples; a line each, as
     ``json.dumps({"t": nt(t), "rule": rule, "premises": [nt(p) …]})``."""
     nt = text.nt
     handle.writelines(
-        f'{{"t": {json_string(nt(t))}, "rule": {json_string(rule)}, '
-        f'"premises": [{", ".join(json_string(nt(p)) for p in premises)}]}}\n'
-        for t, (rule, premises) in rows)
+        f'{{"t": {json_string(nt(row[0]))}, "rule": {json_string(row[1])}, '
+        f'"premises": [{", ".join([json_string(nt(p)) for p in row[2:]])}]}}\n'
+        for row in rows)
 
 
 def triples_hash(triples, text: TermText | None = None) -> str:

@@ -322,13 +322,17 @@ class Engine:
         # one object per distinct term, so that set and dict look-ups succeed
         # on identity instead of calling rdflib's (slow) term equality
         self._terms: dict[Node, Node] = {term: term for term in INTERNED}
-        restriction = self._restriction_schema
+        # the handlers by predicate, as plain functions: bound methods kept
+        # on the engine would make it a reference cycle, and all it holds
+        # (millions of tuples) would wait for the cyclic garbage collector
+        engine = Engine
+        restriction = engine._restriction_schema
         self._handlers = {
-            TYPE: self._typed, SUB_CLASS: self._sub_class, SUB_PROP: self._sub_property,
-            DOMAIN: self._domain_range_schema, RANGE: self._domain_range_schema,
-            EQ_CLASS: self._equivalent_class, EQ_PROP: self._equivalent_property,
-            INVERSE: self._inverse_schema, CHAIN: self._chain_schema,
-            HAS_VALUE: restriction, ON_PROP: restriction, SAME_AS: self._same_as,
+            TYPE: engine._typed, SUB_CLASS: engine._sub_class, SUB_PROP: engine._sub_property,
+            DOMAIN: engine._domain_range_schema, RANGE: engine._domain_range_schema,
+            EQ_CLASS: engine._equivalent_class, EQ_PROP: engine._equivalent_property,
+            INVERSE: engine._inverse_schema, CHAIN: engine._chain_schema,
+            HAS_VALUE: restriction, ON_PROP: restriction, SAME_AS: engine._same_as,
         }
 
     # ------------------------------------------------------------ public
@@ -394,7 +398,7 @@ class Engine:
         self._properties(t)
         handler = self._handlers.get(p)
         if handler is not None:
-            handler(t)
+            handler(self, t)
         if self._has_same_as and p is not SAME_AS and (
                 self.store.objects(s, SAME_AS) or self.store.objects(o, SAME_AS)
                 or self.store.objects(p, SAME_AS)):
