@@ -44,6 +44,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 from resultfile import write_json  # noqa: E402
+from tree_memory import TreeMemory  # noqa: E402
 
 from generate import ensure_project  # noqa: E402
 from servers import kg_command, kg_serving  # noqa: E402
@@ -57,7 +58,8 @@ def project(size: int) -> Path:
 
 def timed_kg(root: Path, *args: str, src: Path | None = None, build: str = "build") -> dict:
     """Run kg in a child process (``src``: another commit's code): wall
-    time, peak RSS (MB), exit code."""
+    time; peak RSS (MB) of its largest process (``ru_maxrss``) and of the
+    process with its children summed (sampled every 0.1 s: ``tree_memory``)."""
     env = {**os.environ, "KG_PROJECT_DIR": str(root), "KG_BUILD_DIR": str(root / build)}
     command = kg_command()
     if src is not None:
@@ -66,12 +68,14 @@ def timed_kg(root: Path, *args: str, src: Path | None = None, build: str = "buil
     start = time.perf_counter()
     child = subprocess.Popen([*command, *args], env=env, stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    tree = TreeMemory(child.pid, interval=0.1)
     _pid, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
+    tree_peak = tree.stop()
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode != 0:
         raise SystemExit(f"kg {' '.join(args)} failed with exit code {child.returncode} in {root}")
-    return {"wall_s": round(wall, 3), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}
+    return {"wall_s": round(wall, 3), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "peak_tree_rss_mb": tree_peak}
 
 
 def serve_start(root: Path, store: str) -> float:
@@ -234,7 +238,8 @@ def main(argv=None) -> int:
         if "owlrl_closure_s" in r:
             print(f"{r['size']:>4}x  plain owlrl's closure alone {r['owlrl_closure_s']:.1f} s: "
                   f"{r['owlrl_closure_s'] / r['cold']['wall_s']:.1f}x the whole cold build")
-        print(f"{r['size']:>4}x  cold {r['cold']['wall_s']:8.1f} s ({r['cold']['peak_rss_mb']:.0f} MB)  "
+        print(f"{r['size']:>4}x  cold {r['cold']['wall_s']:8.1f} s ({r['cold']['peak_rss_mb']:.0f} MB, "
+              f"{r['cold'].get('peak_tree_rss_mb') or 0:.0f} MB with its children)  "
               f"no-op {r['noop_s']:.2f} s  one file changed {r['one_file_changed']['wall_s']:.1f} s  "
               f"source text changed {r.get('source_text_changed', {}).get('wall_s', float('nan')):.1f} s  "
               f"serve {r['serve_start_s']}")
