@@ -112,7 +112,7 @@ def _build_row(size, label: str, r: dict) -> str:
     st = r["stages_s"]
     return (f"| {size}x | {label} | " + " | ".join(str(st.get(stage, "–")) for stage in STAGES)
             + f" | **{r['cold']['wall_s']}** | {r['cold']['peak_rss_mb']:.0f} | "
-            + (f"{r['cold']['peak_tree_rss_mb']:.0f}" if r["cold"].get("peak_tree_rss_mb") else "–")
+            + (f"{r['cold']['peak_tree_pss_mb']:.0f}" if r["cold"].get("peak_tree_pss_mb") else "–")
             + f" | {r['noop_s']} |")
 
 
@@ -121,11 +121,11 @@ def builds_section(data) -> list[str]:
     out = ["## Builds and start-up (`bench/builds.py`)", "",
            "Cold `kg build` by stage (seconds, from the manifest), its wall time and peak RSS, and the no-op "
            "rebuild (median of 5). \"before\" is the named commit's code run on the same project in the same "
-           "run, just before this checkout's. Peak RSS: of the largest process (`ru_maxrss`), and of the build "
-           "with the child it forks to write derivations, summed (sampled every 0.1 s; pages they share counted "
-           "twice, so an upper bound). SHACL runs in a thread during load, checks and reasoning; `shacl_wait` is "
+           "run, just before this checkout's. Peak memory: the RSS of the largest process (`ru_maxrss`), and the "
+           "PSS of the build and the children it forks (SHACL, the derivations file) summed, sampled every 0.1 s "
+           "in a second cold build of its own (a page they share counted once; reading PSS slows the build). SHACL runs in a child during load, checks and reasoning; `shacl_wait` is "
            "what was left of it once reasoning was done.", "",
-           "| size | code | " + " | ".join(STAGES) + " | cold build (s) | peak RSS (MB) | with children (MB) "
+           "| size | code | " + " | ".join(STAGES) + " | cold build (s) | peak RSS (MB) | with children, PSS (MB) "
            "| no-op rebuild (s) |",
            "|---|---|" + "---|" * len(STAGES) + "---|---|---|---|"]
     for r in runs:

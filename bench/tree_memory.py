@@ -1,21 +1,18 @@
 """The memory of a process and all its descendants, sampled.
 
 ``ru_maxrss`` from ``wait4`` gives the peak of the largest single process;
-a build that forks a child (``kg.pipeline.forked``) uses the memory of both
-at once. :class:`TreeMemory` reads the resident set of the process and of
-every descendant from ``/proc`` every ``interval`` seconds and keeps the
-largest sum seen. Pages a forked child still shares with its parent are
-counted in both, so the figure is an upper bound. Linux only (elsewhere it
-reports None).
+a build that forks children (``kg.pipeline.forked``) uses the memory of all
+at once. :class:`TreeMemory` reads the proportional set size (PSS: each
+page shared by n processes counted 1/n in each, so the sum is the memory
+the tree holds; a forked child's resident set would count every page it
+still shares with its parent again) of the process and of every descendant
+from ``/proc/PID/smaps_rollup`` every ``interval`` seconds, and keeps the
+largest sum seen. Linux only (elsewhere it reports None).
 """
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
-
-PAGE_MB = os.sysconf("SC_PAGE_SIZE") / 2**20 if hasattr(os, "sysconf") else 0
-
 
 def _parents() -> dict[int, int]:
     found = {}
@@ -41,10 +38,14 @@ def _tree(root: int) -> list[int]:
 
 
 def _resident_mb(pid: int) -> float:
+    """The process's PSS in MB (0 once it is gone)."""
     try:
-        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_MB
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
     except (OSError, IndexError, ValueError):
-        return 0.0
+        pass
+    return 0.0
 
 
 class TreeMemory:
@@ -57,7 +58,7 @@ class TreeMemory:
         self._thread.start()
 
     def _sample(self) -> None:
-        if not Path("/proc/self/statm").exists():
+        if not Path("/proc/self/smaps_rollup").exists():
             return
         while not self._done.is_set():
             self.peak = max(self.peak, sum(_resident_mb(pid) for pid in _tree(self.pid)))

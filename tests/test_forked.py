@@ -38,9 +38,18 @@ def test_a_value_that_does_not_pickle_is_one_line_of_error():
         Forked(lambda: (lambda: None)).result()
 
 
-def test_a_child_that_dies_without_a_result_is_an_error_not_a_hang():
-    with pytest.raises(RuntimeError, match="ended without a result"):
+def test_a_child_that_dies_without_a_result_is_one_line_of_error_not_a_hang():
+    from kg.errors import KgError
+    with pytest.raises(KgError, match="ended without a result \\(exit status 3"):
         Forked(lambda: os._exit(3)).result()
+
+
+def test_a_child_still_at_work_is_stopped_when_cancelled():
+    import time
+    job = Forked(lambda: time.sleep(60))
+    started = time.perf_counter()
+    job.cancel()
+    assert time.perf_counter() - started < 10
 
 
 def test_one_job_at_a_time_when_asked(monkeypatch):

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import sys
 import traceback
 from typing import Callable
+
+from kg.errors import KgError
 
 
 def parallel() -> bool:
@@ -51,11 +54,20 @@ class Forked:
         _pid, status = os.waitpid(self._pid, 0)
         self._pid = None
         if not data:
-            raise RuntimeError(f"a build process ended without a result (exit status {status})")
+            raise KgError(f"a build process ended without a result ({_ended(status)}; out of memory?)")
         ok, value = pickle.loads(data)
         if not ok:
             raise value
         return value
+
+    def cancel(self) -> None:
+        """Stop the child, whatever it is doing, and wait for it."""
+        if self._pid is not None:
+            try:
+                os.kill(self._pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.close()
 
     def close(self) -> None:
         """Wait for the child, if it was not asked for its result (on the
@@ -65,6 +77,12 @@ class Forked:
             os.waitpid(self._pid, 0)
             self._pid = None
         self._job = lambda: None
+
+
+def _ended(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"killed by signal {os.WTERMSIG(status)}"
+    return f"exit status {os.waitstatus_to_exitcode(status)}"
 
 
 def _run_child(job, write: int) -> None:

@@ -13,8 +13,8 @@ differential test keeps both engines importable, so pySHACL stays a
 dependency.
 
 ``data`` is an rdflib Graph (the union of the ontology and data files), or
-an rdflib Dataset or a pyoxigraph Store, each validated as the union of its
-default and named graphs (no copy into one graph needed: pyshacl-turbo reads
+an rdflib Dataset, a pyoxigraph Store or a :class:`StoreDump` of one, each
+validated as the union of its default and named graphs (no copy into one graph needed: pyshacl-turbo reads
 the union itself; pySHACL, which would validate each graph alone, gets a
 copy). pyshacl-turbo 0.6.5 reads a Store's plain strings as
 ``xsd:string`` literals, which rdflib holds apart from the plain ones of the
@@ -40,6 +40,19 @@ from kg.paths import project_dir
 ENGINES = {"pyshacl": "pyshacl", "pyshacl-turbo": "pyshacl_turbo"}  # imported when used: pySHACL takes ~1 s
 ENGINE = "pyshacl-turbo"
 PYSHACL_COMPONENTS: frozenset = frozenset()  # kinds where the engines disagree; none found
+
+
+class StoreDump(NamedTuple):
+    """A pyoxigraph Store's N-Quads, as ``Store.dump`` writes them: what
+    pyshacl-turbo makes of a Store before it validates, made by the caller so
+    that the Store can be let go first (at 100x it and its dump are about
+    800 MB). Validated as a Store is (the union of its graphs; plain strings
+    read as ``xsd:string``)."""
+    text: str
+
+    @classmethod
+    def of(cls, store: ox.Store) -> "StoreDump":
+        return cls(store.dump(format=ox.RdfFormat.N_QUADS).decode("utf-8"))
 
 
 class Finding(NamedTuple):
@@ -87,9 +100,15 @@ def report_of(data, shapes: Graph, engine: str) -> Graph:
     options = {"shacl_graph": shapes, "inference": "none", "allow_warnings": True}
     if isinstance(data, ox.Store) and engine == "pyshacl":  # it would validate each named graph alone
         data = _union_graph(data.dump(format=ox.RdfFormat.N_QUADS).decode("utf-8"))
+    elif isinstance(data, StoreDump) and engine == "pyshacl":
+        data = _union_graph(data.text)
     elif isinstance(data, Dataset) and engine == "pyshacl":
         data = _union_graph(data)
     elif isinstance(data, ox.Store):
+        options["shacl_graph"] = _typed_strings(shapes)
+    elif isinstance(data, StoreDump):  # as pyshacl-turbo takes a Store (its input_graph), without the Store
+        from pyshacl_turbo.rdf import Input
+        data = Input(data.text, "oxigraph-nquads", None, {}, preserve_ids=True)
         options["shacl_graph"] = _typed_strings(shapes)
     engine_validate = importlib.import_module(ENGINES[engine]).validate
     try:
