@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 
 from kg.errors import KgError, ValidationFailed
@@ -24,11 +23,17 @@ def _done() -> None:
         print("\r\033[K", end="", file=sys.stderr, flush=True)
 
 
+def _quiet_rdflib() -> None:
+    import logging
+    logging.getLogger("rdflib").setLevel(logging.ERROR)  # its warnings carry tracebacks; our errors say it in one line
+
+
 def cmd_build(args) -> int:
     from kg.pipeline.manifest import is_current
     if not args.force and is_current():  # without importing the pipeline
         print("up to date: no input changed")
         return 0
+    _quiet_rdflib()
     from kg.pipeline.build import build
     result = build(force=args.force, progress=_progress)
     _done()
@@ -386,7 +391,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
-    logging.getLogger("rdflib").setLevel(logging.ERROR)  # its warnings carry tracebacks; our errors say it in one line
+    if args.func is not cmd_build:  # kg build with nothing changed answers without rdflib, or logging
+        _quiet_rdflib()
     try:
         return args.func(args)
     except BrokenPipeError:  # the reader went away (kg query --list | head -1): not an error
