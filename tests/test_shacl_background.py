@@ -94,3 +94,16 @@ def test_a_shape_the_engine_cannot_run_is_raised_to_the_thread_that_asks(project
 def test_a_file_oxigraph_cannot_read_leaves_validation_to_the_build(project_copy):
     (project_copy / "data" / "zz-broken.ttl").write_text("this is not turtle .\n", encoding="utf-8")
     assert ShaclInBackground(input_files()).findings() is None
+
+
+def test_a_message_the_engine_writes_names_terms_by_prefix_as_the_graph_route_does(project_copy):
+    (project_copy / "shapes" / "extra.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix pe: <https://w3id.org/practitioner-evidence/ontology#> .\n"
+        "<urn:x-test:colour> a sh:NodeShape ; sh:targetClass pe:Claim ;\n"
+        "    sh:property [ sh:path pe:colour ; sh:minCount 1 ] .\n", encoding="utf-8")
+    files = input_files()
+    graphs, by_graph = load_graphs(files)
+    lines = shacl_problems(graphs, by_graph, background=ShaclInBackground(files))
+    assert lines and all("pe:colour" in line for line in lines), lines[:3]
+    assert lines == shacl_problems(graphs, by_graph)

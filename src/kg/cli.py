@@ -48,10 +48,16 @@ def cmd_build(args) -> int:
 
 def cmd_validate(args) -> int:
     from kg.pipeline import consistency
-    from kg.pipeline.load import load_graphs
+    from kg.pipeline.load import input_files, load_graphs
+    from kg.pipeline.shacl_background import ShaclInBackground
     from kg.pipeline.validate import validate
-    graphs, by_graph = load_graphs()
-    problems = validate(graphs, by_graph) or consistency.check(graphs, by_graph)
+    files = input_files()
+    shacl = ShaclInBackground(files)  # the shapes checked in a child while this process parses
+    try:
+        graphs, by_graph = load_graphs(files)
+        problems = validate(graphs, by_graph, shacl) or consistency.check(graphs, by_graph)
+    finally:
+        shacl.wait()
     if problems:
         raise ValidationFailed(problems)
     print(f"conforms: {len(by_graph)} files, {len(graphs)} triples")

@@ -164,8 +164,13 @@ def _without_reasoning(out: Path, progress) -> BuildResult | None:
     if recheck:
         progress(f"validate: {', '.join(recheck)} changed; checking the graph against them")
         started = time.perf_counter()
-        loaded, by_graph = load_graphs()
-        problems = validate(loaded, by_graph)
+        inputs = list(files.values())
+        shacl = ShaclInBackground(inputs)
+        try:
+            loaded, by_graph = load_graphs(inputs)
+            problems = validate(loaded, by_graph, shacl)
+        finally:
+            shacl.wait()
         if problems:
             raise ValidationFailed(problems)
         manifest["timings"] = {**manifest.get("timings", {}), "revalidate": round(time.perf_counter() - started, 3)}

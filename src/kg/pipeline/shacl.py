@@ -49,10 +49,11 @@ class StoreDump(NamedTuple):
     800 MB). Validated as a Store is (the union of its graphs; plain strings
     read as ``xsd:string``)."""
     text: str
+    namespaces: dict  # prefix -> namespace, for the engine's messages (pe:colour, not the whole IRI)
 
     @classmethod
-    def of(cls, store: ox.Store) -> "StoreDump":
-        return cls(store.dump(format=ox.RdfFormat.N_QUADS).decode("utf-8"))
+    def of(cls, store: ox.Store, namespaces: dict | None = None) -> "StoreDump":
+        return cls(store.dump(format=ox.RdfFormat.N_QUADS).decode("utf-8"), dict(namespaces or {}))
 
 
 class Finding(NamedTuple):
@@ -108,7 +109,8 @@ def report_of(data, shapes: Graph, engine: str) -> Graph:
         options["shacl_graph"] = _typed_strings(shapes)
     elif isinstance(data, StoreDump):  # as pyshacl-turbo takes a Store (its input_graph), without the Store
         from pyshacl_turbo.rdf import Input
-        data = Input(data.text, "oxigraph-nquads", None, {}, preserve_ids=True)
+        data = Input(data.text, "oxigraph-nquads", None, {}, {**dict(shapes.namespaces()), **data.namespaces},
+                     preserve_ids=True)
         options["shacl_graph"] = _typed_strings(shapes)
     engine_validate = importlib.import_module(ENGINES[engine]).validate
     try:
@@ -133,6 +135,8 @@ def _union_graph(quads) -> Graph:
 
 def _typed_strings(shapes: Graph) -> Graph:
     typed = Graph()
+    for prefix, namespace in shapes.namespaces():  # the engine writes its messages with them
+        typed.bind(prefix, namespace, override=True, replace=True)
     for s, p, o in shapes:
         typed.add((s, p, _string(o, XSD.string)))
     return typed

@@ -22,6 +22,8 @@ placed in a file): see ``kg.pipeline.validate``.
 """
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 
 from kg.errors import InputError
@@ -67,9 +69,26 @@ def _findings(files, shapes) -> list[Finding] | None:
     store = _store_of(files)
     if store is None:
         return None
-    dump = StoreDump.of(store)
+    dump = StoreDump.of(store, _prefixes(files))
     del store  # before pyshacl-turbo reads the dump: the two would not fit beside it at 100x
     return shacl_findings(dump, shapes)
+
+
+PREFIX = re.compile(rb"^[ \t]*(?:@prefix|PREFIX)[ \t]+([A-Za-z][\w.-]*)?:[ \t]*<([^>\s]*)>", re.MULTILINE | re.IGNORECASE)
+
+
+def _prefixes(files) -> dict[str, str]:
+    """The prefixes the files declare (the first file to declare one wins,
+    as in the build's graphs), for the engine's messages."""
+    found: dict[str, str] = {}
+    for item in files:
+        try:
+            text = item.path.read_bytes()
+        except OSError:
+            continue
+        for name, namespace in PREFIX.findall(text):
+            found.setdefault(name.decode("utf-8", "replace"), namespace.decode("utf-8", "replace"))
+    return found
 
 
 def _store_of(files) -> ox.Store | None:
