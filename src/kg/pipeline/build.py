@@ -1,5 +1,11 @@
 """Build layer: load → validate → reason → consistency → artefact.
 
+Two cores: the SHACL shapes are checked by a forked child from the start
+(``kg.pipeline.shacl_background``) while this process parses, runs the other
+checks and reasons, and ``derivations.jsonl`` is written by another child
+while this one writes ``kg.nq`` (``kg.pipeline.forked``; ``KG_BUILD_JOBS=1``
+for one process).
+
 Writes ``build/kg.nq`` (every named graph plus ``graph/inferred``),
 ``build/derivations.jsonl`` (why each inferred triple holds, for explain) and
 ``build/manifest.json`` (sha256 of every input, triple counts per graph, time
@@ -74,7 +80,7 @@ def _load_validate_reason(files, rules, shacl, progress, stage):
     progress("reason: OWL 2 RL closure and domain rules")
     inference = reason(graphs.asserted(), rules, progress=lambda m: progress(f"reason: {m}"))
     stage("reason")
-    problems = validation.problems()  # SHACL's lines too: the thread has had the reasoning's time
+    problems = validation.problems()  # SHACL's lines too: its child has had the reasoning's time
     stage("shacl_wait")  # what was left of SHACL's time once reasoning was done
     if problems:
         raise ValidationFailed(problems)

@@ -43,7 +43,7 @@ def shacl_problems(dataset, by_graph, data=None, explained=frozenset(),
     explains better (an undefined name, an unregistered source). ``data``:
     the union of the files as an rdflib Graph or a pyoxigraph Store (see
     ``shacl``); made from ``dataset`` when not given. ``background``: the
-    shapes being checked in a thread (:class:`ShaclInBackground`): its
+    shapes being checked in a child process (:class:`ShaclInBackground`): its
     results are used unless one is on a blank node, which only the build's
     own terms can place in a file."""
     found = background.findings() if background is not None else None
@@ -84,7 +84,7 @@ def validate(dataset, by_graph, shacl: ShaclInBackground | None = None) -> list[
 
 class Validation:
     """The checks other than SHACL, done; SHACL's lines made when asked
-    for (by then the background thread may have finished)."""
+    for (by then the child checking them may have finished)."""
 
     def __init__(self, early: tuple[list, list, list], shacl_inputs: tuple, shacl) -> None:
         self.early = early  # register, mistakes, later: the lines of the checks done
@@ -105,7 +105,7 @@ class Validation:
 def start_validation(dataset, by_graph, shacl: ShaclInBackground | None = None) -> Validation:
     """:func:`validate` in two steps, for the build: the checks other than
     SHACL now; SHACL's lines when :meth:`Validation.problems` is called, so
-    that the build can reason while the background thread validates."""
+    that the build can reason while a child process validates."""
     source_text.cache_clear()
     held = isinstance(dataset, Graphs)
     data = dataset.index() if held else union_of(dataset, by_graph)
