@@ -16,8 +16,14 @@ from rdflib import URIRef
 
 ID = "https://w3id.org/practitioner-evidence/id/"
 PE = "https://w3id.org/practitioner-evidence/ontology#"
-PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE)
+PREFIX = re.compile(r"^[ \t]*(?:@prefix|PREFIX)[ \t]+([A-Za-z][\w.-]*)?:[ \t]*<([^>]*)>", re.IGNORECASE | re.MULTILINE)
 SUBJECT = re.compile(r"^(<[^>\s]*>|[A-Za-z][\w.-]*:[^\s;,()\[\]]*|:[^\s;,()\[\]]*)")
+
+
+def declared_prefixes(text: str) -> dict[str, str]:
+    """The prefixes a Turtle text declares (``@prefix`` or ``PREFIX`` lines;
+    a later declaration of a name wins, as in the parser)."""
+    return {found.group(1) or "": found.group(2) for found in PREFIX.finditer(text)}
 
 
 def prefixes_of(path: Path) -> dict[str, str]:

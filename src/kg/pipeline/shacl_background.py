@@ -22,12 +22,11 @@ placed in a file): see ``kg.pipeline.validate``.
 """
 from __future__ import annotations
 
-import re
-
 import pyoxigraph as ox
 
 from kg.errors import InputError
 from kg.pipeline.forked import Forked
+from kg.pipeline.lines import declared_prefixes
 from kg.pipeline.shacl import Finding, StoreDump, load_shapes, shacl_findings
 
 
@@ -74,20 +73,17 @@ def _findings(files, shapes) -> list[Finding] | None:
     return shacl_findings(dump, shapes)
 
 
-PREFIX = re.compile(rb"^[ \t]*(?:@prefix|PREFIX)[ \t]+([A-Za-z][\w.-]*)?:[ \t]*<([^>\s]*)>", re.MULTILINE | re.IGNORECASE)
-
-
 def _prefixes(files) -> dict[str, str]:
     """The prefixes the files declare (the first file to declare one wins,
     as in the build's graphs), for the engine's messages."""
     found: dict[str, str] = {}
     for item in files:
         try:
-            text = item.path.read_bytes()
+            text = item.path.read_text(encoding="utf-8-sig", errors="replace")
         except OSError:
             continue
-        for name, namespace in PREFIX.findall(text):
-            found.setdefault(name.decode("utf-8", "replace"), namespace.decode("utf-8", "replace"))
+        for name, namespace in declared_prefixes(text).items():
+            found.setdefault(name, namespace)
     return found
 
 

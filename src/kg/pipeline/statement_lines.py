@@ -2,12 +2,13 @@
 at, found from the file's text (rdflib's parser keeps no positions)."""
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Literal
 from rdflib.namespace import RDF
+
+from kg.pipeline.lines import declared_prefixes
 
 
 @lru_cache(maxsize=64)
@@ -20,8 +21,7 @@ def _file_lines(path: Path) -> tuple[str, ...]:
 
 @lru_cache(maxsize=64)
 def _prefixes(path: Path) -> tuple[tuple[str, str], ...]:
-    pairs = re.findall(r"@prefix\s+([\w-]*):\s*<([^>]*)>", "\n".join(_file_lines(path)))
-    return tuple(pairs)
+    return tuple(declared_prefixes("\n".join(_file_lines(path))).items())
 
 
 def _forms(term, path: Path) -> list[str]:
