@@ -85,3 +85,17 @@ def test_every_writer_gives_back_the_artefacts_terms(built, tmp_path):
 def _literals(graph) -> set:
     triples = graph.quads() if isinstance(graph, ConjunctiveGraph) else ((s, p, o, None) for s, p, o in graph)
     return {(o.datatype, o.language, str(o)) for _s, _p, o, _g in triples if isinstance(o, Literal)}
+
+
+def test_an_ill_typed_literal_in_two_files_is_reported_in_both(project_copy, capsys):
+    """The loader makes each term once for all files and checks it when it
+    is made: one found ill-typed is made (and reported) again in the next
+    file that uses it."""
+    for name in ("zz-a.ttl", "zz-b.ttl"):
+        (project_copy / "data" / name).write_text(
+            "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+            '<http://example.org/w> <http://example.org/on> "2023-13-01"^^xsd:date .\n', encoding="utf-8")
+    assert main(["validate"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert [line.split(": ill-typed literal ")[0] for line in err if "ill-typed" in line] == [
+        "data/zz-a.ttl:2:48", "data/zz-b.ttl:2:48"]

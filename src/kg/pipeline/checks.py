@@ -20,7 +20,7 @@ from rdflib import URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF
 
 from kg.pipeline.excerpts import EXCERPT_NAME
-from kg.pipeline.lines import short, stated, where
+from kg.pipeline.lines import in_order, short, stated, where
 from kg.pipeline.sources import ID, PE, Source, source_text
 
 LETTERS = re.compile(r"(?:^|\n)([SKRG](?:[ ,]+[SKRG])*)[ \t]*\n?[ \t]*$")
@@ -28,7 +28,7 @@ LETTERS = re.compile(r"(?:^|\n)([SKRG](?:[ ,]+[SKRG])*)[ \t]*\n?[ \t]*$")
 
 def newcomer_problems(union, dataset, by_graph, sources: list[Source]) -> tuple[list[str], set[URIRef]]:
     at = _Where(dataset, by_graph)
-    undefined, lines = undefined_names(union, at, stated(dataset, by_graph))
+    undefined, lines = undefined_names(union, at, lambda: stated(dataset, by_graph))
     lines += excerpt_names(union, at, sources)
     lines += work_facts(union, at, sources, undefined)
     lines += claims_from_other_sources(union, at)
@@ -48,22 +48,23 @@ class _Where:
 def undefined_names(union, at, triples=None) -> tuple[set[URIRef], list[str]]:
     """Names of ours (pe: terms, id/ resources) used as a property or an
     object but defined nowhere (no rdf:type). id/source/ is left to the
-    register's check. ``triples``: the union's triples, if there is a
-    quicker way to go through them than the union itself."""
+    register's check. ``triples``: a function giving the union's triples
+    afresh, if there is a quicker way to go through them than the union
+    itself. The terms used are gathered by set comprehensions; the triples
+    are gone through again, for their users, only when one is undefined."""
+    every = (lambda: iter(union)) if triples is None else triples
     defined = set(union.subjects(RDF.type, None))
+    used = {p for _s, p, _o in every()} | {o for _s, _p, o in every() if type(o) is URIRef}  # a Literal's hash is Python's
+    missing = {term: None for term in used - defined if _ours(term)}
+    if not missing:
+        return set(), []
+    for subject, predicate, obj in every():
+        for term in (predicate, obj):
+            if term in missing and (missing[term] is None or in_order((subject, missing[term]))[0] == subject):
+                missing[term] = subject  # the first user in IRI order, whatever order the graph gives
     by_kind: dict[str, list[str]] = {}
     for node in defined:
         by_kind.setdefault(_kind(node), []).append(str(node))
-    missing: dict[URIRef, URIRef] = {}
-    fine = defined.copy()  # terms seen to be defined, or not ours: each term is looked at once
-    for subject, predicate, obj in union if triples is None else triples:
-        for term in (predicate, obj):
-            if term in fine:
-                continue
-            if not _ours(term):
-                fine.add(term)
-            elif term not in missing or subject < missing[term]:
-                missing[term] = subject  # the first user in IRI order, whatever order the graph gives
     lines = []
     for term, subject in sorted(missing.items()):
         near = difflib.get_close_matches(str(term), by_kind.get(_kind(term), []), n=1, cutoff=0.6)
@@ -93,7 +94,7 @@ def excerpt_names(union, at, sources: list[Source]) -> list[str]:
     prefixes = {s.iri: s.prefix for s in sources}
     by_iri = {s.iri: s for s in sources}
     lines, other_prefix = [], {}
-    for excerpt in sorted(set(union.subjects(RDF.type, PE.Excerpt))):
+    for excerpt in in_order(set(union.subjects(RDF.type, PE.Excerpt))):
         source, start, end = (union.value(excerpt, p) for p in (PE.inSource, PE.start, PE.end))
         if not prefixes.get(source) or start is None or end is None or not str(excerpt).startswith(ID + "excerpt/") \
                 or not _at_its_offsets(union, excerpt, by_iri):
@@ -144,7 +145,7 @@ def work_facts(union, at, sources: list[Source], undefined=frozenset()) -> list[
     files = {s.iri: s.file_name for s in sources}
     by_iri = {s.iri: s for s in sources}
     lines = []
-    for work in sorted(set(union.subjects(PE.listedIn, None))):
+    for work in in_order(set(union.subjects(PE.listedIn, None))):
         listing = _listing_excerpts(union, work, set(union.objects(work, PE.listedIn)))
         if not listing or undefined & set(union.objects(work, PE.groundedIn)) \
                 or not all(_at_its_offsets(union, e, by_iri) for e in listing):
@@ -202,7 +203,7 @@ def _squash(text: str) -> str:
 
 def claims_from_other_sources(union, at) -> list[str]:
     lines = []
-    for claim in sorted(set(union.subjects(PE.statedIn, None))):
+    for claim in in_order(set(union.subjects(PE.statedIn, None))):
         quoted = {_same(union, union.value(e, PE.inSource)) for e in union.objects(claim, PE.evidence)} - {None}
         for stated in union.objects(claim, PE.statedIn):
             listed = set(union.objects(stated, PE.listedIn)) or {stated}

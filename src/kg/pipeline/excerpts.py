@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import KgError
-from kg.pipeline.lines import short, where
+from kg.pipeline.lines import in_order, short, where
 from kg.pipeline.sources import PE, Source, source_text
 
 # ex:{prefix}-{start}-{end}, with an optional tail that tells apart two excerpts of
@@ -183,7 +183,7 @@ def excerpt_problems(union, dataset, by_graph, sources: list[Source]) -> list[st
     pe:suffix is not around it), saying where the quote is now."""
     by_iri = {s.iri: s for s in sources}
     lines = []
-    for excerpt in sorted(set(union.subjects(PE.exact, None))):
+    for excerpt in in_order(set(union.subjects(PE.exact, None))):
         exact, start, end, src = (union.value(excerpt, p) for p in (PE.exact, PE.start, PE.end, PE.inSource))
         source = by_iri.get(src)
         if None in (exact, start, end, source) or not source.file_name:

@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import URIRef
+from rdflib import BNode, URIRef
 
 ID = "https://w3id.org/practitioner-evidence/id/"
 PE = "https://w3id.org/practitioner-evidence/ontology#"
@@ -81,6 +81,16 @@ def _mentioned(text: str, iri: str, prefixes: dict[str, str]) -> int | None:
         if hit:
             return text.count("\n", 0, hit.start()) + 1
     return None
+
+
+NODE_ORDER = {BNode: 10, URIRef: 30}  # rdflib's order of node kinds (SPARQL's ORDER BY)
+
+
+def in_order(nodes) -> list:
+    """IRIs and blank nodes in rdflib's order (by kind, then text), as
+    ``sorted`` gives them, without a call to ``Identifier.__lt__`` per
+    comparison (seconds for the 100,000 excerpts of the 100x project)."""
+    return sorted(nodes, key=lambda node: (NODE_ORDER.get(type(node), 0), str(node)))
 
 
 def stated(dataset, by_graph):

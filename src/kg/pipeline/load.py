@@ -76,14 +76,60 @@ def parse_triples(item: InputFile, shared: dict | None = None) -> tuple[set, dic
         line = raw[: err.start].count(b"\n") + 1
         col = err.start - raw.rfind(b"\n", 0, err.start)
         raise InputError(item.display, line, col, "not UTF-8 text") from None
+    fast = _parse_fast(text, item, shared)
+    if fast is None or bracket_depth_bound(fast[0]) > MAX_NESTING:
+        _check_nesting(text, item)  # before rdflib's parser, which recurses once per bracket
+    if fast is None:
+        parsed = _parse_rdflib(text, item)
+        _check_terms(parsed[0], text, item.display)
+        return parsed
+    triples, prefixes, fresh = fast
+    _check_terms(triples, text, item.display, fresh, shared)
+    return triples, prefixes
+
+
+def _check_nesting(text: str, item: InputFile) -> None:
     deep = too_deep(text, MAX_NESTING)
     if deep is not None:
         raise InputError(item.display, *_line_col(text, deep), f"brackets nested more than {MAX_NESTING} deep")
-    parsed = _parse_fast(text, item, shared)
-    if parsed is None:
-        parsed = _parse_rdflib(text, item)
-    _check_terms(parsed[0], text, item.display)
-    return parsed
+
+
+def bracket_depth_bound(triples) -> int | float:
+    """At least as deep as brackets nest in the Turtle text the triples were
+    parsed from, read off the triples (the text scan of ``kg.nesting`` takes
+    seconds for a large file, the triples a tenth of that). Each ``[`` or
+    non-empty ``(`` makes a blank node, and one written inside another is
+    the object of a triple of that other (a property of ``[ ]``, an item
+    or ``rdf:rest`` of a list): brackets nested n deep make a chain of at
+    least n - 1 blank nodes, each the object of the one before (the
+    innermost may be ``()``, rdf:nil). So the depth is at most one more
+    than the longest such chain; infinite when blank nodes refer to one
+    another in a cycle (written with labels, not brackets: the text is
+    then scanned)."""
+    nested: dict = {}
+    for s, _p, o in triples:
+        if type(o) is BNode and type(s) is BNode and s != o:
+            nested.setdefault(s, []).append(o)
+    if not nested:
+        return 2
+    longest: dict = {}  # blank node -> blank nodes in the longest chain starting at it
+    for start in nested:
+        if start in longest:
+            continue
+        path, stack = {start}, [(start, iter(nested[start]))]
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                path.discard(node)
+                longest[node] = 1 + max((longest[c] for c in nested.get(node, ())), default=0)
+            elif child in path:
+                return float("inf")
+            elif child not in longest:
+                path.add(child)
+                stack.append((child, iter(nested.get(child, ()))))
+    return 1 + max(longest.values())
 
 
 def _parse_rdflib(text: str, item: InputFile) -> tuple[set, dict[str, str]]:
@@ -111,6 +157,7 @@ class RdflibTerms:
     def __init__(self, shared: dict | None = None) -> None:
         self.terms: dict = {} if shared is None else shared
         self.blanks: dict[str, BNode] = defaultdict(BNode)
+        self.fresh: list = []  # (Oxigraph term, rdflib term) made by this converter, in order
 
     def __call__(self, node):
         found = self.terms.get(node)
@@ -130,13 +177,16 @@ class RdflibTerms:
             # one term per number, whichever writer (kg.pipeline.literals)
             found = canonical(found) if node.datatype.value in CANONICAL else found
         self.terms[node] = found
+        self.fresh.append((node, found))
         return found
 
 
-def _parse_fast(text: str, item: InputFile, shared: dict | None = None) -> tuple[set, dict[str, str]] | None:
+def _parse_fast(text: str, item: InputFile, shared: dict | None = None) -> tuple[set, dict[str, str], list] | None:
     """Parse with Oxigraph's Turtle parser (about ten times faster than
-    rdflib's); None when it rejects the file: rdflib's parser then says
-    where and why, as it always has."""
+    rdflib's, and it does not recurse per bracket); None when it rejects
+    the file: rdflib's parser then says where and why, as it always has.
+    Also the terms first made here (``RdflibTerms.fresh``): the others were
+    checked in a file before."""
     try:
         parser = ox.parse(input=text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=item.path.as_uri())
         term = RdflibTerms(shared)
@@ -144,30 +194,34 @@ def _parse_fast(text: str, item: InputFile, shared: dict | None = None) -> tuple
         prefixes = dict(parser.prefixes)
     except (SyntaxError, ValueError):
         return None
-    return set(triples), prefixes  # a triple stated twice is one triple
+    return set(triples), prefixes, term.fresh  # a triple stated twice is one triple
 
 
-def _check_terms(triples, text: str, display: str) -> None:
+def _check_terms(triples, text: str, display: str, fresh: list | None = None, shared: dict | None = None) -> None:
     """What rdflib lets through with a warning at most: IRIs with characters
     no IRI may hold, literals as subjects, lone surrogates, and ill-typed
     literals (all of them, a line each; the file is parsed all the same, so that
     :func:`load_dataset` can go on and report the other files' too). Each
-    term is checked once, however often it is used."""
-    ill_typed, seen = [], set()
-    for triple in triples:
-        if type(triple[0]) is Literal:
-            raise InputError(display, *_line_col(text, _offset_of(text, triple[0])), _term_problem(triple[0], 0))
-        for term in triple:
-            if term in seen:
-                continue
-            seen.add(term)
-            problem = _term_problem(term, 1)
-            if problem:
-                raise InputError(display, *_line_col(text, _offset_of(text, term)), problem)
-            if type(term) is Literal:
-                why = lexical_problem(term) or ("ill-typed" if term.ill_typed else None)
-                if why:
-                    ill_typed.append((_line_col(text, _offset_of(text, term)), term, why))
+    term is checked once, however often it is used: with ``fresh`` (from
+    Oxigraph's parser, which makes no literal subject), only the terms no
+    file made before; a term found wrong is taken out of ``shared``, so
+    that the next file using it is told too."""
+    if fresh is None:
+        for triple in triples:
+            if type(triple[0]) is Literal:
+                raise InputError(display, *_line_col(text, _offset_of(text, triple[0])), _term_problem(triple[0], 0))
+        fresh = [(None, term) for term in {term for triple in triples for term in triple}]
+    ill_typed = []
+    for node, term in fresh:
+        problem = _term_problem(term, 1)
+        why = None if problem or type(term) is not Literal else \
+            lexical_problem(term) or ("ill-typed" if term.ill_typed else None)
+        if (problem or why) and shared is not None:
+            shared.pop(node, None)
+        if problem:
+            raise InputError(display, *_line_col(text, _offset_of(text, term)), problem)
+        if why:
+            ill_typed.append((_line_col(text, _offset_of(text, term)), term, why))
     if ill_typed:
         raise IllTypedLiterals([f"{display}:{line}:{col}: ill-typed literal {term.n3()[:80]} (dt-not-type): {why}"
                                 for (line, col), term, why in sorted(ill_typed, key=lambda item: item[0])])
