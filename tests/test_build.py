@@ -152,7 +152,8 @@ def test_non_conforming_data_is_rejected_with_its_file_named(project_copy):
     assert result.returncode == 2
     assert "data/bad-claim.ttl:3: claim:unfounded:" in result.stderr
     assert "pe:evidence" in result.stderr
-    assert _snapshot(project_copy / "build") == before
+    assert _snapshot(project_copy / "build") == before  # kg.nq, written while SHACL ran, is gone with its temporary name
+    assert not list((project_copy / "build").glob(".*"))
 
 
 def test_an_excerpt_that_misquotes_its_source_is_rejected(project_copy):
@@ -182,3 +183,17 @@ def test_cli_errors_are_one_line_and_exit_2(built, args):
     assert result.returncode == 2
     errors = [line for line in result.stderr.splitlines() if line.startswith("kg:")]
     assert len(errors) == 1 and "Traceback" not in result.stderr, result.stderr
+
+
+def test_the_kg_command_ends_a_build_at_once_with_its_output_whole(project_copy):
+    """``kg build`` leaves without freeing what it built (kg.cli.console):
+    its exit status, its last lines and its files are all there."""
+    import json
+    result = _kg("build", "--force")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[-2].startswith("built ") and lines[-1].startswith("timings (s): load ")
+    manifest = json.loads((project_copy / "build" / "manifest.json").read_text(encoding="utf-8"))
+    assert f"{manifest['inferred_triples']} inferred triples" in lines[-2]
+    assert sorted(p.name for p in (project_copy / "build").iterdir()) == ["derivations.jsonl", "kg.nq", "manifest.json"]
+    assert _kg("build").stdout.startswith("up to date")

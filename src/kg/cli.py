@@ -35,7 +35,12 @@ def cmd_build(args) -> int:
         return 0
     _quiet_rdflib()
     from kg.pipeline.build import build
+    if args.held is not None:  # the process ends after the build (see console): the collector stays off
+        import gc
+        gc.disable()
     result = build(force=args.force, progress=_progress)
+    if args.held is not None:
+        args.held.append(result)
     _done()
     m = result.manifest
     if result.rebuilt:
@@ -395,8 +400,10 @@ def parser() -> argparse.ArgumentParser:
     return main
 
 
-def main(argv=None) -> int:
+def main(argv=None, held: list | None = None) -> int:
+    """``held``: where ``kg build`` leaves what it made, for :func:`console`."""
     args = parser().parse_args(argv)
+    args.held = held
     if args.func is not cmd_build:  # kg build with nothing changed answers without rdflib, or logging
         _quiet_rdflib()
     try:
@@ -433,5 +440,25 @@ def _silence_stdout() -> None:
     os.dup2(devnull, sys.stdout.fileno())
 
 
+def console() -> None:
+    """The ``kg`` command. After a build the process ends at once, without
+    freeing the graphs and the closure one object at a time (3.5 s of a
+    cold build at 100x), and with the cyclic collector still off (turned
+    on again, its first pass walked every object the build had made: 10 s
+    at 100x): its files are written and closed, its output flushed, and
+    its children (SHACL, the derivations file) waited for."""
+    held: list = []
+    code = main(held=held)
+    if not held:
+        sys.exit(code)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        pass
+    import os
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    console()

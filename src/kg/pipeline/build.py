@@ -2,9 +2,10 @@
 
 Two cores: the SHACL shapes are checked by a forked child from the start
 (``kg.pipeline.shacl_background``) while this process parses, runs the other
-checks and reasons, and ``derivations.jsonl`` is written by another child
-while this one writes ``kg.nq`` (``kg.pipeline.forked``; ``KG_BUILD_JOBS=1``
-for one process).
+checks, reasons and writes ``kg.nq`` to a temporary file (renamed into
+place once SHACL has passed); ``derivations.jsonl`` is written by another
+child meanwhile (``kg.pipeline.forked``; ``KG_BUILD_JOBS=1`` for one
+process).
 
 Writes ``build/kg.nq`` (every named graph plus ``graph/inferred``),
 ``build/derivations.jsonl`` (why each inferred triple holds, for explain) and
@@ -19,7 +20,7 @@ import gc
 import json
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.version import __version__
@@ -45,6 +46,9 @@ class BuildResult:
     manifest: dict
     rebuilt: bool
     note: str = "no input changed"
+    # what the build made (its graphs, the closure): the ``kg`` command ends
+    # without freeing it object by object (seconds at 100x; see kg.cli.console)
+    held: tuple = field(default=(), repr=False, compare=False)
 
 
 def build(force: bool = False, progress=lambda msg: None, out: Path | None = None) -> BuildResult:
@@ -67,8 +71,9 @@ def build(force: bool = False, progress=lambda msg: None, out: Path | None = Non
 
 
 def _load_validate_reason(files, rules, shacl, progress, stage):
-    """The graphs, checked and reasoned over; ValidationFailed with every
-    problem line when a check fails (SHACL's found in the background)."""
+    """The graphs, checked (all but SHACL, whose child may still be at
+    work: see :meth:`Validation.problems`) and reasoned over;
+    ValidationFailed with every problem line when a check fails."""
     progress("load: parsing ontology and data")
     graphs, by_graph = load_graphs(files)
     stage("load")
@@ -80,15 +85,11 @@ def _load_validate_reason(files, rules, shacl, progress, stage):
     progress("reason: OWL 2 RL closure and domain rules")
     inference = reason(graphs.asserted(), rules, progress=lambda m: progress(f"reason: {m}"))
     stage("reason")
-    problems = validation.problems()  # SHACL's lines too: its child has had the reasoning's time
-    stage("shacl_wait")  # what was left of SHACL's time once reasoning was done
-    if problems:
-        raise ValidationFailed(problems)
     problems = problem_lines(inconsistencies(inference.closure, inference.index), graphs, by_graph, inference.why)
     if problems:
-        raise ValidationFailed(problems)
+        raise ValidationFailed(validation.problems() or problems)  # SHACL's lines first, as they always came
     stage("consistency")
-    return graphs, by_graph, inference
+    return graphs, by_graph, inference, validation
 
 
 def _build(force: bool, progress, out: Path) -> BuildResult:
@@ -118,25 +119,25 @@ def _build(force: bool, progress, out: Path) -> BuildResult:
     files = input_files()
     shacl = ShaclInBackground(files)  # SHACL on a second core while this one parses, checks and reasons
     try:
-        graphs, by_graph, inference = _load_validate_reason(files, rules, shacl, progress, stage)
+        graphs, by_graph, inference, validation = _load_validate_reason(files, rules, shacl, progress, stage)
+        progress("write: artefact and manifest")
+        counts = {str(iri): len(triples) for iri, triples in graphs.named.items() if len(triples)}
+        if inference.inferred:
+            counts[str(INFERRED)] = len(inference.inferred)
+        manifest = {
+            "version": __version__,
+            "inputs": hashes,
+            "graphs": counts,
+            "asserted_triples": len(graphs.asserted()),
+            "inferred_triples": len(inference.inferred),
+            "reasoner": inference.engine,
+            "reasoning_rounds": inference.rounds,
+            "timings": timings,
+        }
+        _write_atomically(out, graphs, by_graph, inference, manifest, stage, validation)
     finally:
         shacl.wait()
-    progress("write: artefact and manifest")
-    counts = {str(iri): len(triples) for iri, triples in graphs.named.items() if len(triples)}
-    if inference.inferred:
-        counts[str(INFERRED)] = len(inference.inferred)
-    manifest = {
-        "version": __version__,
-        "inputs": hashes,
-        "graphs": counts,
-        "asserted_triples": len(graphs.asserted()),
-        "inferred_triples": len(inference.inferred),
-        "reasoner": inference.engine,
-        "reasoning_rounds": inference.rounds,
-        "timings": timings,
-    }
-    _write_atomically(out, graphs, by_graph, inference, manifest, stage)
-    return BuildResult(manifest, True)
+    return BuildResult(manifest, True, held=(graphs, by_graph, inference, validation))
 
 
 VALIDATION_ONLY = ("shapes/", "sources/")  # inputs only validation reads: the graph does not depend on them
@@ -218,11 +219,14 @@ def derivation_rows(inference):
     return ((t, rule, *premises) for t, (rule, premises) in _derivations(inference).items())
 
 
-def _write_atomically(out: Path, graphs: Graphs, by_graph, inference, manifest: dict, stage) -> None:
-    """``kg.nq`` and the hashes here, ``derivations.jsonl`` meanwhile in a
-    forked child (``kg.pipeline.forked``): the two halves of the writing
-    take about as long, on two cores. Each file is written under a
-    temporary name and renamed into place once all are whole."""
+def _write_atomically(out: Path, graphs: Graphs, by_graph, inference, manifest: dict, stage, validation) -> None:
+    """Every file under a temporary name, renamed into place once all are
+    whole and SHACL has passed. ``derivations.jsonl`` is written by a forked
+    child (``kg.pipeline.forked``) while this process writes ``kg.nq`` and
+    the hashes (the two halves of the writing take about as long); SHACL's
+    child may still be at work meanwhile (``validation``: its verdict is
+    asked for once ``kg.nq`` is written; a violation removes what was
+    written and stops the build, the artefact untouched)."""
     out.mkdir(parents=True, exist_ok=True)
     tmp = {name: out / f".{name}.tmp" for name in (ARTEFACT, DERIVATIONS, MANIFEST)}
     text = TermText()  # each term's text, made once for the hashes, the artefact and (without a fork) the derivations
@@ -233,12 +237,21 @@ def _write_atomically(out: Path, graphs: Graphs, by_graph, inference, manifest: 
             write_nquads(handle, named, text)
         manifest["artefact"] = file_sha256(tmp[ARTEFACT])
         manifest["triples"] = {item.display: triples_hash(graphs.graph(iri), text) for iri, item in by_graph.items()}
+        stage("write")
+        problems = validation.problems()  # SHACL's lines too, once its child is done
+        stage("shacl_wait")  # what was left of SHACL's time once kg.nq was written
+        if problems:
+            derivations.cancel()
+            raise ValidationFailed(problems)
         derivations.result()
-    finally:
-        derivations.close()
-    stage("write")
-    manifest["timings"] = dict(manifest["timings"])
-    tmp[MANIFEST].write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
+        stage("derivations")  # what was left of the derivations file's time then
+        manifest["timings"] = dict(manifest["timings"])
+        tmp[MANIFEST].write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
+    except BaseException:
+        derivations.cancel()
+        for path in tmp.values():
+            path.unlink(missing_ok=True)
+        raise
     # the manifest goes last: a reader that sees it new sees everything new
     for name in (ARTEFACT, DERIVATIONS, MANIFEST):
         os.replace(tmp[name], out / name)

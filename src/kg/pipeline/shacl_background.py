@@ -1,8 +1,9 @@
 """SHACL while the rest of the build runs.
 
 A forked child (``kg.pipeline.forked``) reads the ontology and data files
-into a pyoxigraph Store (one named graph per file, as the build holds
-them) and validates it with pyshacl-turbo, on the second core, while this
+into the N-Quads a pyoxigraph Store of them would dump (one named graph per
+file, as the build holds them; ``_dump_of``) and validates them with
+pyshacl-turbo, on the second core, while this
 process parses the files into rdflib terms, runs the other checks and
 reasons; :meth:`ShaclInBackground.findings` waits for its results. Nothing
 is copied out of the build's own sets, no rdflib Graph of the union is
@@ -13,11 +14,11 @@ of the build. The build still stops on a violation before it writes
 anything: only the reasoning may have been done in vain.
 
 The shapes are parsed here, before the fork, so that the results' blank
-nodes (property shapes) are this process's. Where the Store cannot stand
+nodes (property shapes) are this process's. Where the dump cannot stand
 for the build's graphs, ``findings`` returns None and the caller validates
 as before: a file Oxigraph rejects (rdflib's parser then reads it or says
 where it is wrong). Results on blank nodes are also left to the caller (a
-blank node in the Store is not the build's, so the result could not be
+blank node in the dump is not the build's, so the result could not be
 placed in a file): see ``kg.pipeline.validate``.
 """
 from __future__ import annotations
@@ -27,7 +28,7 @@ import pyoxigraph as ox
 from kg.errors import InputError
 from kg.pipeline.forked import Forked
 from kg.pipeline.lines import declared_prefixes
-from kg.pipeline.shacl import Finding, StoreDump, load_shapes, shacl_findings
+from kg.pipeline.shacl import Finding, StoreDump, ascii_nquads, load_shapes, shacl_findings
 
 
 class ShaclInBackground:
@@ -48,7 +49,7 @@ class ShaclInBackground:
         self._job = Forked(lambda: _findings(files, shapes))
 
     def findings(self) -> list[Finding] | None:
-        """The results (empty when the data conforms); None when the Store
+        """The results (empty when the data conforms); None when the dump
         could not be made; the error of a shape the engine cannot run
         (an InputError naming shapes/) is raised here."""
         if self._error is not None:
@@ -65,12 +66,8 @@ class ShaclInBackground:
 
 
 def _findings(files, shapes) -> list[Finding] | None:
-    store = _store_of(files)
-    if store is None:
-        return None
-    dump = StoreDump.of(store, _prefixes(files))
-    del store  # before pyshacl-turbo reads the dump: the two would not fit beside it at 100x
-    return shacl_findings(dump, shapes)
+    dump = _dump_of(files)
+    return None if dump is None else shacl_findings(dump, shapes)
 
 
 def _prefixes(files) -> dict[str, str]:
@@ -87,12 +84,22 @@ def _prefixes(files) -> dict[str, str]:
     return found
 
 
-def _store_of(files) -> ox.Store | None:
-    store = ox.Store()
+def _dump_of(files) -> StoreDump | None:
+    """The files' triples as the N-Quads a Store of them would dump (a named
+    graph per file, each file's blank nodes its own), made without the
+    Store: parsed and written back a file at a time (the lines of
+    Oxigraph's N-Triples each end in " .\\n": the graph goes before it).
+    None when Oxigraph rejects a file: the build's own load says what is
+    wrong, or reads it with rdflib."""
+    parts = []
     for item in files:
         try:
-            store.load(input=item.path.read_bytes(), format=ox.RdfFormat.TURTLE,
-                       base_iri=item.path.as_uri(), to_graph=ox.NamedNode(item.graph_iri))
+            triples = ox.parse(input=item.path.read_bytes(), format=ox.RdfFormat.TURTLE,
+                               base_iri=item.path.as_uri(), rename_blank_nodes=True)
+            lines = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
         except (OSError, SyntaxError, ValueError):
-            return None  # the build's own load says what is wrong, or reads it with rdflib
-    return store
+            return None
+        lines = lines.replace(b" .\n", f" <{item.graph_iri}> .\n".encode("utf-8"))
+        parts.append(ascii_nquads(lines))
+        del lines, triples
+    return StoreDump("".join(parts), _prefixes(files))
