@@ -12,9 +12,23 @@ as its N-Triples writer quotes them, the derivations' triples as
 from __future__ import annotations
 
 import hashlib
+from itertools import islice
 from json.encoder import encode_basestring_ascii as json_string
 
 from rdflib import BNode, Literal
+
+
+class _Texts(dict):
+    """Term -> text, the text made (by ``make``) the first time a term is
+    looked up: a lookup is a plain subscript, with no method call."""
+
+    def __init__(self, make) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, term) -> str:
+        text = self[term] = self.make(term)
+        return text
 
 
 class TermText:
@@ -23,24 +37,23 @@ class TermText:
     N-Quads writer writes a term."""
 
     def __init__(self) -> None:
-        self._n3: dict = {}
-        self._nq: dict = {}
+        self._n3 = _Texts(lambda term: term.n3())
+        self._nq = _Texts(lambda term: _quoted_literal(term) if type(term) is Literal else self._n3[term])
 
     def n3(self, term) -> str:
-        text = self._n3.get(term)
-        if text is None:
-            text = self._n3[term] = term.n3()
-        return text
+        return self._n3[term]
 
     def nq(self, term) -> str:
-        text = self._nq.get(term)
-        if text is None:
-            text = self._nq[term] = _quoted_literal(term) if type(term) is Literal else self.n3(term)
-        return text
+        return self._nq[term]
 
     def nt(self, triple) -> str:
-        n3 = self.n3
-        return f"{n3(triple[0])} {n3(triple[1])} {n3(triple[2])}"
+        n3 = self._n3
+        return f"{n3[triple[0]]} {n3[triple[1]]} {n3[triple[2]]}"
+
+    def nq_lines(self, triples) -> list[str]:
+        """Each triple as ``s p o`` in N-Quads' text (no graph, no dot)."""
+        nq = self._nq
+        return [f"{nq[s]} {nq[p]} {nq[o]}" for s, p, o in triples]
 
 
 def _quoted_literal(literal: Literal) -> str:
@@ -52,30 +65,36 @@ def _quoted_literal(literal: Literal) -> str:
     return f"{text}^^<{literal.datatype}>" if literal.datatype else text
 
 
+LINES_A_WRITE = 50_000  # a write of one string per line cost a third of the writing
+
+
 def write_nquads(handle, graphs, text: TermText) -> None:
     """``graphs``: (graph IRI, triples) pairs; one line per triple, in the
-    order given (a text file ``handle`` opened for UTF-8)."""
-    nq = text.nq
+    order given (a text file ``handle`` opened for UTF-8), written
+    ``LINES_A_WRITE`` lines at a time."""
     for iri, triples in graphs:
-        tail = f" {nq(iri)} .\n"
-        handle.writelines(f"{nq(s)} {nq(p)} {nq(o)}{tail}" for s, p, o in triples)
+        tail = f" {text.nq(iri)} .\n"
+        lines = text.nq_lines(triples)
+        for start in range(0, len(lines), LINES_A_WRITE):
+            handle.write(tail.join(lines[start:start + LINES_A_WRITE]) + tail)
 
 
 def write_derivations(handle, rows, text: TermText) -> None:
     """``rows``: (triple, rule, premise, premise …) tuples; a line each, as
     ``json.dumps({"t": nt(t), "rule": rule, "premises": [nt(p) …]})``."""
     nt = text.nt
-    handle.writelines(
-        f'{{"t": {json_string(nt(row[0]))}, "rule": {json_string(row[1])}, '
-        f'"premises": [{", ".join([json_string(nt(p)) for p in row[2:]])}]}}\n'
-        for row in rows)
+    lines = (f'{{"t": {json_string(nt(row[0]))}, "rule": {json_string(row[1])}, '
+             f'"premises": [{", ".join([json_string(nt(p)) for p in row[2:]])}]}}\n'
+             for row in rows)
+    while chunk := "".join(islice(lines, LINES_A_WRITE)):
+        handle.write(chunk)
 
 
 def triples_hash(triples, text: TermText | None = None) -> str:
     """The same for two files that state the same triples, however written
     (comments, order, prefixes, layout); blank nodes compared by shape."""
     text = text or TermText()
-    if any(type(term) is BNode for triple in triples for term in triple):
+    if any(type(s) is BNode or type(o) is BNode for s, _p, o in triples):
         from rdflib import Graph
         from rdflib.compare import to_canonical_graph
         graph = Graph()

@@ -34,6 +34,7 @@ from kg.pipeline.manifest import (ARTEFACT, DERIVATIONS, MANIFEST, file_sha256, 
 from kg.offline import offline
 from kg.paths import build_dir
 from kg.pipeline.consistency import inconsistencies, problem_lines
+from kg.pipeline.engine import INTERNED
 from kg.pipeline.reason import reason
 from kg.pipeline.rules import load_rules
 from kg.pipeline.shacl_background import ShaclInBackground
@@ -75,7 +76,7 @@ def _load_validate_reason(files, rules, shacl, progress, stage):
     work: see :meth:`Validation.problems`) and reasoned over;
     ValidationFailed with every problem line when a check fails."""
     progress("load: parsing ontology and data")
-    graphs, by_graph = load_graphs(files)
+    graphs, by_graph = load_graphs(files, known=INTERNED)
     stage("load")
     progress("validate: SHACL shapes and excerpt offsets")
     validation = start_validation(graphs, by_graph, shacl)

@@ -337,9 +337,12 @@ class Engine:
 
     # ------------------------------------------------------------ public
     def intern(self, t: Triple) -> Triple:
+        """``t`` with this engine's object for each term (``t`` itself when
+        it has them already: no second tuple of the graph's triples)."""
         put = self._terms.setdefault
         s, p, o = t
-        return put(s, s), put(p, p), put(o, o)
+        kept = put(s, s), put(p, p), put(o, o)
+        return t if kept[0] is s and kept[1] is p and kept[2] is o else kept
 
     def assert_triples(self, triples: Iterable[Triple]) -> None:
         for t in triples:

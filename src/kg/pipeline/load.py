@@ -263,10 +263,14 @@ def _position(err: BadSyntax) -> tuple[int, int]:
     return err.lines + 1, offset - text.rfind("\n", 0, offset)
 
 
-def load_graphs(files: list[InputFile] | None = None) -> tuple[Graphs, dict[URIRef, InputFile]]:
+def load_graphs(files: list[InputFile] | None = None, known=()) -> tuple[Graphs, dict[URIRef, InputFile]]:
     """All inputs, a set of triples per file's named graph; the ill-typed
-    literals of every file are reported before the load stops."""
-    graphs, by_graph, ill_typed, shared = Graphs(), {}, [], {}
+    literals of every file are reported before the load stops. ``known``:
+    IRIs (rdflib's) to be used as they are wherever the files name them
+    (the reasoner's vocabulary: it compares terms by identity, and a look-up
+    of an equal but other object calls rdflib's ``__eq__``)."""
+    graphs, by_graph, ill_typed = Graphs(), {}, []
+    shared = {ox.NamedNode(str(term)): term for term in known}
     for item in files if files is not None else input_files():
         try:
             triples, prefixes = parse_triples(item, shared)
