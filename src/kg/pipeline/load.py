@@ -108,7 +108,7 @@ def bracket_depth_bound(triples) -> int | float:
     then scanned)."""
     nested: dict = {}
     for s, _p, o in triples:
-        if type(o) is BNode and type(s) is BNode and s != o:
+        if type(o) is BNode and type(s) is BNode and s is not o:  # one object per blank node of a file
             nested.setdefault(s, []).append(o)
     if not nested:
         return 2
