@@ -20,7 +20,7 @@ from rdflib import URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF
 
 from kg.pipeline.excerpts import EXCERPT_NAME
-from kg.pipeline.lines import in_order, short, stated, where
+from kg.pipeline.lines import in_order, node_key, short, stated, where
 from kg.pipeline.sources import ID, PE, Source, source_text
 
 LETTERS = re.compile(r"(?:^|\n)([SKRG](?:[ ,]+[SKRG])*)[ \t]*\n?[ \t]*$")
@@ -60,7 +60,7 @@ def undefined_names(union, at, triples=None) -> tuple[set[URIRef], list[str]]:
         return set(), []
     for subject, predicate, obj in every():
         for term in (predicate, obj):
-            if term in missing and (missing[term] is None or in_order((subject, missing[term]))[0] == subject):
+            if term in missing and (missing[term] is None or node_key(subject) < node_key(missing[term])):
                 missing[term] = subject  # the first user in IRI order, whatever order the graph gives
     by_kind: dict[str, list[str]] = {}
     for node in defined:

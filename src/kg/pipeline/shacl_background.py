@@ -2,13 +2,13 @@
 
 A forked child (``kg.pipeline.forked``) reads the ontology and data files
 into the N-Quads a pyoxigraph Store of them would dump (one named graph per
-file, as the build holds them; ``_dump_of``) and validates them with
+file, as the build holds them, under a short name; ``_dump_of``) and validates them with
 pyshacl-turbo, on the second core, while this
 process parses the files into rdflib terms, runs the other checks and
 reasons; :meth:`ShaclInBackground.findings` waits for its results. Nothing
 is copied out of the build's own sets, no rdflib Graph of the union is
 made, and the child is forked before the build holds anything: the memory
-SHACL takes (pyshacl-turbo keeps about 1.3 KB per triple) is given back to
+SHACL takes (pyshacl-turbo's copy of the data: about 1 GB at 100x) is given back to
 the system when it ends, not kept by this process's allocator for the rest
 of the build. The build still stops on a violation before it writes
 anything: only the reasoning may have been done in vain.
